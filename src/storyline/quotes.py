@@ -1,0 +1,464 @@
+"""Quotes and their speakers.
+
+Finds, in one parsed article:
+
+- **direct** quotes between quotation marks (straight or curly, « » and „ “ too), including
+  quotes that run over several paragraphs and quotes whose closing mark is lost;
+- **partial** quotes: quoted fragments inside a sentence (``Lavrov "highlighted the need..."``,
+  ``expects "to take care of..."``);
+- **pull-quotes**: a paragraph in the first person with the attribution glued after it and no
+  marks at all, as news sites lay out a highlighted statement;
+- **indirect** speech and attributed beliefs: ``X said (that) ...``, ``..., X said``,
+  ``according to X, ...``, ``X believes/wants ...``.
+
+Each quote gets its speaker through :class:`~storyline.discourse.Discourse`, processed in text
+order so that "he said" and "the source said" refer to who was speaking before.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from .discourse import Discourse, Resolved, roles_in
+from .lexicon import load_lexicon
+
+OPENERS = "“«„‟"
+CLOSERS = "”»"
+STRAIGHT = '"'
+
+
+@lru_cache(maxsize=1)
+def _cues() -> tuple[dict[str, str], frozenset[str]]:
+    c = load_lexicon("cues")
+    return c["verbs"], frozenset(c["need_clause"])
+
+
+@dataclass
+class Found:
+    """A quote found in the clean text, before its speaker is resolved."""
+
+    start: int
+    end: int
+    kind: str
+    cue: tuple[int, int] | None = None
+    subject: Token | None = None
+    resolved: Resolved | None = None
+    inherit: bool = False  # no attribution of its own: the speaker of the quote before it
+    chain: int | None = None  # pieces of one quote running over several paragraphs
+    order: int = 0
+    speaker: Resolved | None = None
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            s = pos + len(line) - len(line.lstrip())
+            out.append((s, pos + len(line.rstrip())))
+        pos += len(line) + 1
+    return out
+
+
+def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
+    """(start, end, chain) of the words between quotation marks, paragraph by paragraph.
+
+    A quote left open at the end of a paragraph continues when the next paragraph opens with
+    a mark (newspaper style); those pieces share a chain number. A stray mark elsewhere never
+    swallows the rest of the article: pairing restarts at every paragraph.
+    """
+    out: list[tuple[int, int, int | None]] = []
+    paras = paragraphs(text)
+    chain: int | None = None
+    for n, (ps, pe) in enumerate(paras):
+        cur: int | None = None
+        marks = [i for i in range(ps, pe) if text[i] in OPENERS + CLOSERS + STRAIGHT]
+        for i in marks:
+            c = text[i]
+            prev = text[i - 1] if i > ps else " "
+            nxt = text[i + 1] if i + 1 < pe else " "
+            if c in OPENERS and not (c == "“" and cur is not None and not prev.isspace()):
+                role = "open"
+            elif c in CLOSERS or c == "“":
+                role = "close"
+            elif (prev.isspace() or prev in "([{—–-/:") and not nxt.isspace():
+                role = "open"
+            elif not prev.isspace():
+                role = "close"
+            else:
+                continue
+            if role == "open":
+                if cur is None or text[cur] == c or c in OPENERS:
+                    cur = i
+            elif cur is not None:
+                if i > cur + 1:
+                    out.append((cur + 1, i, chain if cur == ps and chain is not None else None))
+                cur = None
+                chain = None
+            elif i - ps < 3 and chain is None:
+                continue
+        if cur is not None:
+            nxt_para = paras[n + 1] if n + 1 < len(paras) else None
+            continues = nxt_para is not None and text[nxt_para[0]] in OPENERS + STRAIGHT
+            if continues or cur == ps:
+                ch = chain if (chain is not None and cur == ps) else (len(out) + 1) * 1000 + n
+                end = pe
+                out.append((cur + 1, end, ch if continues or chain is not None else None))
+                chain = ch if continues else None
+            else:
+                chain = None
+        else:
+            chain = None
+    return [(s, e, ch) for s, e, ch in out if text[s:e].strip()]
+
+
+def _sent_of(doc: Doc, char: int) -> Span | None:
+    tok = _token_at(doc, char)
+    return tok.sent if tok is not None else None
+
+
+def _token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    return span[0]
+
+
+def _subject(verb: Token) -> Token | None:
+    subs = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")]
+    # with two subjects (a misparse), the one nearest the verb is the speaker
+    for t in sorted(subs, key=lambda t: abs(t.i - verb.i)):
+        if t.dep_ == "nsubj":
+            return t
+    for a in verb.children:  # "was confirmed by X"
+        if a.dep_ == "agent":
+            for p in a.children:
+                if p.dep_ == "pobj":
+                    return p
+    if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _is_cue(tok: Token) -> bool:
+    verbs, _ = _cues()
+    if tok.lemma_.lower() == "accord" or tok.lower_ == "according":
+        return False
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs and tok.lemma_.lower() not in ("be", "have")
+
+
+def _according(sent: Span, lo: int, hi: int) -> Token | None:
+    """The X of 'according to X' in sent, outside [lo, hi)."""
+    for t in sent:
+        if t.lower_ == "according" and not lo <= t.idx < hi:
+            for to in t.children:
+                if to.lower_ == "to":
+                    for p in to.children:
+                        if p.dep_ == "pobj":
+                            return p
+            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                for p in nxt.children:
+                    if p.dep_ == "pobj":
+                        return p
+                if nxt.i + 1 < len(t.doc):
+                    cand = t.doc[nxt.i + 1]
+                    while cand.i + 1 < sent.end and cand.dep_ in ("det", "amod", "compound"):
+                        cand = t.doc[cand.i + 1]
+                    return cand
+    return None
+
+
+def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
+    """(cue, subject) attributing the quoted words [qs, qe), from outside the marks."""
+    inside = lambda t: any(s - 1 <= t.idx < e + 1 for s, e, _ in quotes)  # noqa: E731
+    close_sent = _sent_of(doc, max(qs, qe - 1))
+    open_sent = _sent_of(doc, qs)
+    # after the quote, in the sentence that closes it: '"...," the source said.'
+    if close_sent is not None:
+        for t in close_sent:
+            if t.idx >= qe and not inside(t) and _is_cue(t):
+                subj = _subject(t)
+                if subj is not None and not inside(subj):
+                    return t, subj
+            if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
+                break
+    # before the quote, in the sentence that opens it: 'X said: "..."', 'X said that "..."';
+    # "according to X" outranks a belief verb: 'According to her, the side expects "..."'
+    if open_sent is not None:
+        acc = _according(open_sent, qs, qe)
+        verbs, _ = _cues()
+        cands = []
+        for t in reversed(list(open_sent)):
+            if t.idx < qs and not inside(t) and _is_cue(t):
+                subj = _subject(t)
+                if subj is not None and not inside(subj):
+                    cands.append((t, subj))
+        speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
+        if speech:
+            return speech[0]
+        if acc is not None:
+            return None, acc
+        if cands:
+            return cands[0]
+        # 'Lavrov "highlighted the need ..."': the subject outside, its verb inside the marks
+        for t in open_sent:
+            if t.idx < qs and t.dep_ in ("nsubj", "nsubjpass") and qs <= t.head.idx < qe:
+                return t.head, t
+    if close_sent is not None:
+        acc = _according(close_sent, qs, qe)
+        if acc is not None:
+            return None, acc
+    return None, None
+
+
+def _next_short_attribution(doc: Doc, qe: int, para_end: int) -> tuple[Token | None, Token | None]:
+    """'"...". He added.' or '"..." — the source said' as the next short sentence."""
+    sent = _sent_of(doc, max(0, qe - 1))
+    if sent is None or sent.end >= len(doc):
+        return None, None
+    nxt = doc[sent.end].sent
+    if nxt.start_char > para_end or len(nxt) > 8:
+        return None, None
+    for t in nxt:
+        if _is_cue(t):
+            s = _subject(t)
+            if s is not None:
+                return t, s
+    return None, None
+
+
+def _prev_colon(doc: Doc, qs: int) -> tuple[Token | None, Token | None]:
+    """'The minister told reporters:' closing the sentence before a quote."""
+    sent = _sent_of(doc, qs)
+    if sent is None or sent.start == 0:
+        return None, None
+    prev = doc[sent.start - 1]
+    while prev.is_space and prev.i > 0:
+        prev = doc[prev.i - 1]
+    if prev.text != ":":
+        return None, None
+    for t in reversed(list(prev.sent)):
+        if _is_cue(t):
+            s = _subject(t)
+            if s is not None:
+                return t, s
+    root = prev.sent.root
+    s = _subject(root)
+    return (root, s) if s is not None else (None, None)
+
+
+def _kind_of(text: str, qs: int, qe: int, para_start: int) -> str:
+    j = qs - 2
+    while j >= para_start and text[j] == " ":
+        j -= 1
+    before = text[j] if j >= para_start else ""
+    inner = text[qs:qe].strip()
+    if inner[:1].islower() or (before and (before.isalnum() or before in ",")) and not inner[:1].isupper():
+        return "partial"
+    if before and before.isalnum() and len(inner.split()) < 12:
+        return "partial"
+    return "direct"
+
+
+def _pull_quotes(doc: Doc, paras: list[tuple[int, int]], taken: list[tuple[int, int, int | None]],
+                 skip: tuple[int, int] | None) -> Iterator[tuple[int, int, Span, int]]:
+    """Paragraphs laid out as a highlighted statement with the attribution glued at the end.
+
+    Yields (quote_start, quote_end, attribution entity, attribution_end).
+    """
+    text = doc.text
+    for ps, pe in paras:
+        if skip and ps <= skip[0] < pe:
+            continue
+        body = text[ps:pe]
+        if body.rstrip()[-1:] in ".!?\"”»)…:;," or len(body.split()) < 10:
+            continue
+        if any(ps <= s < pe for s, _e, _c in taken):
+            continue
+        span = doc.char_span(ps, pe, alignment_mode="expand")
+        if span is None:
+            continue
+        ents = [e for e in doc.ents if ps <= e.start_char and e.end_char <= pe and e.label_ in ("PERSON", "ORG")]
+        if not ents:
+            continue
+        # the attribution: the last PERSON/ORG whose tail to the paragraph end holds only role words
+        for ent in reversed(ents):
+            tail = doc[ent.end: span.end]
+            if ent.label_ == "ORG" and len(tail) > 0:
+                continue
+            if ent.label_ == "ORG" and ent.start > span.start and doc[ent.start - 1].lower_ in ("of", "for", "to", "at"):
+                continue  # "... representative of the Russian Foreign Ministry": the person comes first
+            if ent.label_ == "PERSON" and len(tail) > 0 and not _role_tail(tail):
+                continue
+            start = ent.start
+            # an adjective or role before the name belongs to the attribution: "Israeli Foreign Ministry"
+            while start > span.start and doc[start - 1].ent_type_ in ("NORP",) and doc[start - 1].i >= span.start:
+                start -= 1
+            before = doc[start - 1] if start > span.start else None
+            if before is None or before.pos_ in ("ADP", "DET", "CCONJ", "SCONJ", "PART", "AUX") or before.is_punct:
+                break
+            words_before = start - span.start
+            if words_before < 6:
+                break
+            first_person = any(t.lower_ in ("i", "we", "our", "us", "my") for t in doc[span.start:start])
+            lower_start = text[ps].islower()
+            if not (first_person or lower_start):
+                break
+            yield ps, doc[start - 1].idx + len(doc[start - 1].text), ent, pe
+            break
+
+
+def _role_tail(tail: Span) -> bool:
+    words = [t.lower_ for t in tail if not t.is_punct]
+    if not words or len(words) > 10:
+        return False
+    roles, _ = roles_in(words)
+    return bool(roles) and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "ADP", "DET", "CCONJ", "PUNCT") for t in tail)
+
+
+def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[tuple[int, int, Token, Token]]:
+    """(start, end, cue, subject) of reported speech and attributed beliefs."""
+    verbs, need_clause = _cues()
+    for t in doc:
+        if not _is_cue(t):
+            continue
+        subj = _subject(t)
+        if subj is None:
+            continue
+        lemma = t.lemma_.lower()
+        comp = [c for c in t.children if c.dep_ == "ccomp"]
+        if not comp and verbs.get(lemma) == "belief":
+            comp = [c for c in t.children if c.dep_ == "xcomp"]
+        if comp:
+            c = comp[0]
+            s, e = c.left_edge, c.right_edge
+        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.i < t.i and t.head.dep_ == "ROOT" \
+                and lemma in verbs and verbs[lemma] == "speech":
+            # "The talks stalled, the source said.": the attribution hangs off the reported clause
+            head = t.head
+            s = head.sent[0]
+            e = doc[t.left_edge.i - 1] if t.left_edge.i > s.i else s
+        else:
+            continue
+        while s.i < e.i and (s.is_punct or s.is_space or s.text in OPENERS + CLOSERS + STRAIGHT):
+            s = doc[s.i + 1]
+        while e.i > s.i and (e.is_punct or e.is_space) and e.text not in (".", "!", "?"):
+            e = doc[e.i - 1]
+        if e.i - s.i < 3:
+            continue
+        start, end = s.idx, e.idx + len(e.text)
+        if subj.idx >= start and subj.idx < end:
+            continue
+        yield start, end, t, subj
+
+
+def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
+    for sent in doc.sents:
+        for t in sent:
+            if t.lower_ != "according":
+                continue
+            src = _according(sent, -1, -1)
+            if src is None:
+                continue
+            phrase = range(t.i, src.right_edge.i + 1)
+            toks = [x for x in sent if x.i not in phrase and not x.is_space]
+            while toks and (toks[0].is_punct or toks[0].text in OPENERS + CLOSERS + STRAIGHT):
+                toks.pop(0)
+            while toks and toks[-1].is_punct and toks[-1].text not in (".", "!", "?"):
+                toks.pop()
+            if len(toks) < 4:
+                continue
+            # the content is the part of the sentence on one side of the phrase
+            after = [x for x in toks if x.i > src.right_edge.i]
+            before = [x for x in toks if x.i < t.i]
+            part = after if len(after) >= len(before) else before
+            while part and part[0].is_punct:
+                part.pop(0)
+            while part and part[-1].is_punct and part[-1].text not in (".", "!", "?"):
+                part.pop()
+            if len(part) < 4:
+                continue
+            yield part[0].idx, part[-1].idx + len(part[-1].text), t, src
+
+
+def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = None) -> list[Found]:
+    """All quotes of a parsed article, with speakers resolved in text order."""
+    text = doc.text
+    paras = paragraphs(text)
+    para_of = lambda c: next(((s, e) for s, e in paras if s <= c <= e), (0, len(text)))  # noqa: E731
+    spans = quote_spans(text)
+    found: list[Found] = []
+    for qs, qe, chain in spans:
+        ps, pe = para_of(qs)
+        cue, subj = _attribution(doc, qs, qe, spans)
+        if subj is None:
+            cue, subj = _next_short_attribution(doc, qe, pe)
+        if subj is None and qs - ps <= 1:
+            cue, subj = _prev_colon(doc, qs)
+        kind = _kind_of(text, qs, qe, ps)
+        if cue is not None and qs <= cue.idx < qe:
+            kind = "partial"
+        f = Found(qs, qe, kind, cue=(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
+                  subject=subj, chain=chain, order=subj.idx if subj is not None else qs,
+                  inherit=subj is None)
+        found.append(f)
+    for qs, qe, ent, _pe in _pull_quotes(doc, paras, spans, title_span):
+        a = disc.person(ent.text) if ent.label_ == "PERSON" else disc.org(ent.text)
+        if ent.label_ == "PERSON":
+            tail_words = [t.lower_ for t in doc[ent.end: doc.char_span(ent.start_char, _pe, alignment_mode="expand").end]]
+            roles, fams = roles_in(tail_words)
+            a.roles |= roles
+            a.families |= fams
+        start = ent.start_char
+        while start > qe and text[start - 1] != " ":
+            start -= 1
+        found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
+                                                                text[qe:_pe].strip()), order=ent.start_char))
+    direct = [(f.start, f.end) for f in found]
+    for s, e, cue, subj in list(_indirect(doc, spans)) + list(_according_clauses(doc)):
+        covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
+        if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
+            continue
+        if title_span and title_span[0] <= s < title_span[1]:
+            continue
+        found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj, order=subj.idx))
+    # resolve speakers in text order, so "he" and "the source" look back at who spoke before
+    found.sort(key=lambda f: (f.order, f.start))
+    chains: dict[int, Resolved] = {}
+    for f in found:
+        if f.resolved is not None:
+            f.speaker = f.resolved
+        elif f.subject is not None:
+            f.speaker = disc.resolve(f.subject)
+        if f.speaker is not None:
+            disc.note_speaker(f.order, f.speaker.actor)
+            if f.chain is not None:
+                chains[f.chain] = f.speaker
+    # pieces of a quote over several paragraphs share the speaker; a quote with no attribution
+    # of its own, right after another, is most often the same speaker's next words
+    found.sort(key=lambda f: f.start)
+    for i, f in enumerate(found):
+        if f.speaker is not None:
+            continue
+        if f.chain is not None and f.chain in chains:
+            f.speaker = chains[f.chain]
+            continue
+        if f.inherit and f.kind == "direct":
+            prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
+            if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
+                sp = prev[-1].speaker
+                f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
+    return found
+
+
+def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:
+    ia = next((i for i, (s, e) in enumerate(paras) if s <= a <= e + 1), 0)
+    ib = next((i for i, (s, e) in enumerate(paras) if s <= b <= e + 1), 0)
+    return ib - ia
+
+
+_ = re

@@ -1,0 +1,201 @@
+"""SQLite storage: one file, WAL mode, FTS5 full-text search over articles.
+
+Each article is written in one transaction with everything found in it, so an interrupted
+ingest leaves either the whole article or nothing. Ids are content hashes, so writing the
+same article again changes nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from .errors import StoreError
+from .names import fold, person_key, same_person
+from .discourse import org_key
+from .records import Actor, Analysis, Article, stable_id
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY, path TEXT, outlet TEXT, dateline TEXT, published TEXT, published_source TEXT,
+  dateline_date TEXT, title TEXT, url TEXT, body_start INTEGER, repeated TEXT, text TEXT NOT NULL,
+  ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS actors (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT, roles TEXT, aliases TEXT,
+  match_key TEXT
+);
+CREATE INDEX IF NOT EXISTS actors_key ON actors(kind, match_key);
+CREATE TABLE IF NOT EXISTS article_actors (
+  article_id TEXT NOT NULL, local_key TEXT NOT NULL, actor_id TEXT NOT NULL,
+  PRIMARY KEY (article_id, local_key)
+);
+CREATE TABLE IF NOT EXISTS quotes (
+  id TEXT PRIMARY KEY, article_id TEXT NOT NULL, kind TEXT, start INTEGER, "end" INTEGER, text TEXT,
+  cue TEXT, cue_start INTEGER, cue_end INTEGER, speaker_id TEXT, speaker_text TEXT, speaker_start INTEGER,
+  speaker_end INTEGER
+);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker_id);
+CREATE TABLE IF NOT EXISTS claims (
+  id TEXT PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER, "end" INTEGER, text TEXT, value REAL,
+  low REAL, high REAL, qualifier TEXT, counts TEXT, unit TEXT, "where" TEXT, claimed_by_id TEXT,
+  as_of TEXT, quote_id TEXT
+);
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+"""
+SCHEMA_VERSION = "1"
+
+
+class Store:
+    def __init__(self, path: str, readonly: bool = False):
+        self.path = path
+        try:
+            if readonly:
+                if not os.path.exists(path):
+                    raise StoreError(f"no database at {path}; run `storyline ingest PATH --db {path}` first")
+                self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            else:
+                d = os.path.dirname(os.path.abspath(path))
+                if not os.path.isdir(d):
+                    raise StoreError(f"cannot create the database {path}: folder {d} does not exist")
+                self.db = sqlite3.connect(path, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(SCHEMA)
+                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                self.db.commit()
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot open the database {path}: {e}; check the path and that it is writable") from None
+        self.db.row_factory = sqlite3.Row
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ---- writing -------------------------------------------------------------------------
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id=?", (article_id,)).fetchone() is not None
+
+    def record_failure(self, path: str, reason: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO failures VALUES (?,?,?)", (path, reason, time.time()))
+
+    def write(self, an: Analysis) -> bool:
+        """Store one analysed article and everything found in it; False if it was already stored."""
+        a = an.article
+        try:
+            with self.db:
+                if self.has_article(a.id):
+                    return False
+                cur = self.db.execute(
+                    "INSERT INTO articles (id,path,outlet,dateline,published,published_source,dateline_date,title,url,"
+                    "body_start,repeated,text,ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (a.id, a.path, a.outlet, a.dateline, a.published, a.published_source, a.dateline_date, a.title,
+                     a.url, a.body_start, json.dumps([[r.start, r.end] for r in a.repeated]), a.text, time.time()))
+                self.db.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?,?,?)",
+                                (cur.lastrowid, a.title or "", a.text))
+                self.db.execute("DELETE FROM failures WHERE path=?", (a.path,))
+                ids = {loc.id: self._resolve_actor(a.id, loc) for loc in an.actors}
+                self.db.executemany("INSERT OR REPLACE INTO article_actors VALUES (?,?,?)",
+                                    [(a.id, k, v) for k, v in ids.items()])
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO quotes VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(q.id, q.article_id, q.kind, q.start, q.end, q.text, q.cue, q.cue_start, q.cue_end,
+                      ids.get(q.speaker.actor_id) if q.speaker else None, q.speaker.text if q.speaker else None,
+                      q.speaker.start if q.speaker else None, q.speaker.end if q.speaker else None)
+                     for q in an.quotes])
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [(c.id, c.article_id, c.start, c.end, c.text, c.value, c.low, c.high, c.qualifier, c.counts,
+                      c.unit, c.where, ids.get(c.claimed_by.actor_id) if c.claimed_by else None, c.as_of, c.quote_id)
+                     for c in an.claims])
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot write to {self.path}: {e}; check free disk space and permissions") from None
+        return True
+
+    def _resolve_actor(self, article_id: str, loc: Actor) -> str:
+        """The corpus-wide actor for an article's local actor; created or merged into."""
+        kind = loc.kind
+        if kind == "unnamed_source":
+            gid = stable_id("actor", "source", article_id, loc.id)
+            key = f"source:{article_id}:{loc.id}"
+            row = None
+        elif kind == "person":
+            key = person_key(loc.name)
+            row = None
+            cands = self.db.execute("SELECT * FROM actors WHERE kind='person' AND match_key=?", (key,)).fetchall()
+            if not cands:
+                # transliteration one edit away: scan the persons whose key starts alike
+                cands = self.db.execute("SELECT * FROM actors WHERE kind='person' AND substr(match_key,1,2)=?",
+                                        (key[:2],)).fetchall()
+            for r in sorted(cands, key=lambda r: r["id"]):
+                forms = [r["name"]] + json.loads(r["aliases"])
+                if any(same_person(loc.name, f) for f in forms) and (
+                        len(loc.name.split()) > 1 or True):
+                    row = r
+                    break
+            gid = row["id"] if row else stable_id("actor", "person", key, fold(loc.name))
+        elif kind == "state":
+            key = fold(loc.name)
+            row = self.db.execute("SELECT * FROM actors WHERE kind='state' AND match_key=?", (key,)).fetchone()
+            gid = row["id"] if row else stable_id("actor", "state", key)
+        else:
+            key = org_key(loc.name)
+            row = self.db.execute("SELECT * FROM actors WHERE kind IN ('organisation','group') AND match_key=?",
+                                  (key,)).fetchone()
+            gid = row["id"] if row else stable_id("actor", "org", key)
+        if row is None:
+            self.db.execute("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)",
+                            (gid, loc.name, kind, loc.country, json.dumps(sorted(loc.roles)),
+                             json.dumps(sorted(set(loc.aliases) | {loc.name})), key))
+        else:
+            aliases = sorted(set(json.loads(row["aliases"])) | set(loc.aliases) | {loc.name})
+            roles = sorted(set(json.loads(row["roles"])) | set(loc.roles))
+            name = row["name"]
+            if kind == "person" and len(loc.name.split()) > len(name.split()):
+                name = loc.name
+            self.db.execute("UPDATE actors SET name=?, aliases=?, roles=?, country=COALESCE(country, ?) WHERE id=?",
+                            (name, json.dumps(aliases), json.dumps(roles), loc.country, gid))
+        return gid
+
+    def resolve_dates(self, today: Any = None) -> int:
+        """Give a year to articles whose dateline wrote only month and day, from the rest of the corpus."""
+        from .header import infer_year
+        import datetime as dt
+
+        years = [int(r[0][:4]) for r in self.db.execute(
+            "SELECT published FROM articles WHERE published IS NOT NULL AND published_source IN "
+            "('metadata','dateline','date-line')")]
+        if not years:
+            return 0
+        n = 0
+        rows = self.db.execute("SELECT id, text, dateline_date FROM articles WHERE published IS NULL "
+                               "AND dateline_date IS NOT NULL").fetchall()
+        with self.db:
+            for r in rows:
+                month, day = int(r["dateline_date"][2:4]), int(r["dateline_date"][5:7])
+                y, how = infer_year(r["text"], month, day, years, today)
+                if y:
+                    self.db.execute("UPDATE articles SET published=?, published_source=? WHERE id=?",
+                                    (dt.date(y, month, day).isoformat(), how, r["id"]))
+                    n += 1
+        return n
+
+    # ---- reading -------------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out = {}
+        for t in ("articles", "quotes", "claims", "actors", "failures"):
+            out[t] = self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        return out
+
+    def rows(self, sql: str, args: tuple = ()) -> Iterator[sqlite3.Row]:
+        yield from self.db.execute(sql, args)
+
+    def actor_map(self) -> dict[str, sqlite3.Row]:
+        return {r["id"]: r for r in self.db.execute("SELECT * FROM actors")}
