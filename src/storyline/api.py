@@ -117,9 +117,16 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             handle(_analyze_chunk(chunk))
     else:
         ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        # chunks are read in this thread (the store is not shared across threads) and handed
+        # to the pool with a bounded window, so memory stays flat and the order is kept
         with ctx.Pool(workers) as pool:
-            for results in pool.imap(_analyze_chunk, chunks):
-                handle(results)
+            pending: list[Any] = []
+            for chunk in chunks:
+                pending.append(pool.apply_async(_analyze_chunk, (chunk,)))
+                while len(pending) > 2 * workers:
+                    handle(pending.pop(0).get())
+            for p in pending:
+                handle(p.get())
     store.resolve_dates()
     store.close()
     return report

@@ -121,7 +121,14 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
     text = doc[i:j].text
     if any(t.ent_type_ in ("DATE", "TIME", "ORDINAL") for t in doc[i:j]) and not any(
             t.ent_type_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") for t in doc[i:j]):
-        return True
+        # the model sometimes calls "between 50 and 70 trucks" a date: a counted noun says otherwise
+        k = j
+        while k < len(doc) and (doc[k].lower_ in ("and", "to", "-", "–") or _is_num(doc[k])):
+            k += 1
+        noun = doc[k] if k < len(doc) else None
+        if noun is None or noun.pos_ != "NOUN" or noun.lemma_.lower() in _lex()["time"] or re.search(
+                r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", doc[max(0, i - 2): k].text.lower()):
+            return True
     if re.fullmatch(r"(19|20)\d\d", text):
         return True  # a year
     prev = doc[i - 1] if i > 0 else None
@@ -137,6 +144,8 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
         return True
     if prev is not None and prev.lower_ in ("aged", "age"):
         return True
+    if prev is not None and prev.lower_ in ("the", "both", "these", "those", "all") and value <= 10:
+        return True  # "the two states": a reference, not a reported figure
     if re.search(r"\d[\d\-]{6,}", text) or (nxt is not None and re.match(r"^-\d", nxt.text)):
         return True  # phone numbers, ids
     sent = first.sent
@@ -258,7 +267,7 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
         groups.append((i, j, None, None, None))
     for i, j, lo, hi in _vague(doc):
         groups.append((i, j, float(lo), float(lo), float(hi)))
-    groups.sort()
+    groups.sort(key=lambda g: (g[0], g[1]))
     for i, j, v0, lo0, hi0 in groups:
         if any(k in used for k in range(i, j)):
             continue

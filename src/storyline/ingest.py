@@ -86,7 +86,8 @@ def decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError:
         pass
     sample = data[:65536]
-    if sample.count(b"\x00") > len(sample) // 100:
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    if b"\x00" in sample or controls > len(sample) // 20:
         raise InputError(path, "binary data, not text; pass .txt, .html, .json or .jsonl files")
     from charset_normalizer import from_bytes
 

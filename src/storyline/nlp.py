@@ -109,8 +109,22 @@ def entity_repair(doc: Doc) -> Doc:
         k = person_key(tok.text)
         if len(k) >= 4 and any(similar(k, p) for p in keys) and not _is_known_place(tok.text):
             repaired.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
-    doc.ents = spacy.util.filter_spans(repaired)
+    # one word the model calls a person here and a place or group elsewhere ("Karesh"), a
+    # person's name used as a modifier of a common noun ("the Selm crossing"), a month ("Mar")
+    other = {e.text for e in repaired if e.label_ in ("ORG", "GPE", "NORP", "LOC")}
+    final = []
+    for e in repaired:
+        if e.label_ == "PERSON" and len(e) == 1:
+            tok = e[0]
+            if tok.text in other or tok.lower_.rstrip(".") in _MONTHS or (
+                    tok.dep_ == "compound" and tok.head.pos_ == "NOUN"):
+                continue
+        final.append(e)
+    doc.ents = spacy.util.filter_spans(final)
     return doc
+
+
+_MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from .discourse import Discourse, Resolved, roles_in
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
+RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever", "it", "there"})
 CLOSERS = "”»"
 STRAIGHT = '"'
 
@@ -178,11 +179,12 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     close_sent = _sent_of(doc, max(qs, qe - 1))
     open_sent = _sent_of(doc, qs)
     # after the quote, in the sentence that closes it: '"...," the source said.'
+    verbs, _ = _cues()
     if close_sent is not None:
         for t in close_sent:
-            if t.idx >= qe and not inside(t) and _is_cue(t):
+            if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t)
-                if subj is not None and not inside(subj):
+                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
                 break
@@ -190,12 +192,11 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     # "according to X" outranks a belief verb: 'According to her, the side expects "..."'
     if open_sent is not None:
         acc = _according(open_sent, qs, qe)
-        verbs, _ = _cues()
         cands = []
         for t in reversed(list(open_sent)):
             if t.idx < qs and not inside(t) and _is_cue(t):
                 subj = _subject(t)
-                if subj is not None and not inside(subj):
+                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
                     cands.append((t, subj))
         speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
         if speech:
@@ -327,7 +328,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None:
+        if subj is None or subj.lower_ in RELATIVE:
             continue
         lemma = t.lemma_.lower()
         comp = [c for c in t.children if c.dep_ == "ccomp"]

@@ -1,0 +1,117 @@
+"""`make eval`: score storyline with the independent scorer in ../shared/eval/score.py.
+
+Sets scored: the three hand-annotated wire reports (../shared/corpus/dev), PolNeAR dev
+(../shared/eval/polnear/dev), and the project's own fictional reports (the sample corpus and
+the held-out tests/fixtures/unseen set). With ``--check`` the run fails when a number falls
+below its floor in eval_floors.json at the repo root.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import api
+from .export import write_jsonl
+from .store import Store
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _run(paths: list[str], workdir: str, name: str) -> tuple[str, float, int]:
+    db = os.path.join(workdir, f"{name}.db")
+    t0 = time.perf_counter()
+    api.ingest(paths, db=db)
+    dt = time.perf_counter() - t0
+    out = os.path.join(workdir, f"{name}.jsonl")
+    store = Store(db, readonly=True)
+    words = sum(len(r[0].split()) for r in store.rows("SELECT text FROM articles"))
+    with open(out, "w", encoding="utf-8") as f:
+        write_jsonl(store, f)
+    store.close()
+    return out, dt, words
+
+
+def _score(scorer: str, *args: str) -> dict:
+    res = subprocess.run([sys.executable, scorer, *args], capture_output=True, text=True, check=True)
+    lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
+    misses = [ln for ln in res.stdout.splitlines() if ln.startswith("miss:") and " event " not in ln]
+    out = json.loads(lines[-1])
+    if misses:
+        out["_misses"] = misses
+    return out
+
+
+def _gold_folder(texts: str, gold: str, workdir: str, name: str) -> str:
+    """The scorer reads articles beside the gold file: lay them out together."""
+    folder = os.path.join(workdir, name + "_gold")
+    os.makedirs(folder, exist_ok=True)
+    g = json.load(open(gold, encoding="utf-8"))
+    for doc in g["documents"]:
+        shutil.copy(os.path.join(texts, doc), os.path.join(folder, doc))
+    shutil.copy(gold, os.path.join(folder, "gold.json"))
+    return os.path.join(folder, "gold.json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
+    ap.add_argument("--check", action="store_true", help="fail when a number falls below its floor")
+    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen")
+    ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the scorer's misses")
+    args = ap.parse_args(argv)
+    scorer = os.path.join(args.shared, "eval", "score.py")
+    results: dict[str, dict] = {}
+    want = set(args.only or ["wire", "polnear", "sample", "unseen"])
+    with tempfile.TemporaryDirectory() as work:
+        if "wire" in want:
+            dev = os.path.join(args.shared, "corpus", "dev")
+            out, dt, words = _run([dev], work, "wire")
+            results["wire"] = _score(scorer, "seeds", out, os.path.join(dev, "gold.json"))
+        if "polnear" in want:
+            split = os.path.join(args.shared, "eval", "polnear", "dev")
+            out, dt, words = _run([os.path.join(split, "text")], work, "polnear")
+            results["polnear"] = _score(scorer, "polnear", out, split)
+            results["polnear"]["words_per_s"] = round(words / dt)
+        if "sample" in want:
+            sample = os.path.join(ROOT, "src", "storyline", "sample")
+            out, _, _ = _run([sample], work, "sample")
+            gold = _gold_folder(sample, os.path.join(ROOT, "tests", "fixtures", "sample_gold.json"), work, "sample")
+            results["sample"] = _score(scorer, "seeds", out, gold)
+        if "unseen" in want:
+            unseen = os.path.join(ROOT, "tests", "fixtures", "unseen")
+            out, _, _ = _run([unseen], work, "unseen")
+            results["unseen"] = _score(scorer, "seeds", out, os.path.join(unseen, "gold.json"))
+    failed = []
+    floors = json.load(open(os.path.join(ROOT, "eval_floors.json"), encoding="utf-8"))
+    floors.pop("about", None)
+    for name, res in results.items():
+        misses = res.pop("_misses", [])
+        print(f"{name}: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in res.items()))
+        if args.verbose:
+            for m in misses:
+                print("   ", m)
+        for metric, floor in floors.get(name, {}).items():
+            got = res.get(metric)
+            if got is None or got + 1e-9 < floor:
+                failed.append(f"{name}.{metric} = {got} is below its floor {floor}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1)
+    if args.check and failed:
+        for f in failed:
+            print("FLOOR:", f, file=sys.stderr)
+        return 1
+    if args.check:
+        print("all floors held")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
