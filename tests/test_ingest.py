@@ -107,3 +107,16 @@ def test_wal_mode_and_fts(tmp_path):
         assert con.execute("pragma journal_mode").fetchone()[0] == "wal"
         hits = con.execute("select count(*) from articles_fts where articles_fts match 'evacuated'").fetchone()[0]
         assert hits == 1
+
+
+def test_weekday_year_follows_the_corpus(tmp_path):
+    """Regression: Nov 7 is a Tuesday in 2017 and 2023; the corpus around it decides."""
+    dated = write(tmp_path / "a.txt", " date 2017-11-05 MOSCOW, November 5. /TASS/. The envoy arrived "
+                  "for talks on the border crossing.", encoding="utf-8")
+    undated = write(tmp_path / "b.txt", "MOSCOW. Nov 7 (Interfax) - The talks on the crossing ended, the "
+                    "ministry said on Tuesday.", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    api.ingest([undated, dated], db=db)
+    arts = {os.path.basename(a["path"]): a for a in api.export_records(db) if a["type"] == "article"}
+    assert arts["b.txt"]["published"] == "2017-11-07"
+    assert arts["b.txt"]["published_source"] == "weekday"

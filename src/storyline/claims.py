@@ -144,8 +144,6 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
         return True
     if prev is not None and prev.lower_ in ("aged", "age"):
         return True
-    if prev is not None and prev.lower_ in ("the", "both", "these", "those", "all") and value <= 10:
-        return True  # "the two states": a reference, not a reported figure
     if re.search(r"\d[\d\-]{6,}", text) or (nxt is not None and re.match(r"^-\d", nxt.text)):
         return True  # phone numbers, ids
     sent = first.sent
@@ -313,6 +311,10 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
             counts = counts or "money"
         if counts is None:
             continue
+        classes = {name for name, _ in _lex()["classes"]}
+        if i > 0 and doc[i - 1].lower_ in ("the", "both", "these", "those", "all") and value <= 10 \
+                and counts not in classes and not percent:
+            continue  # "the two states": a reference, not a reported figure
         if percent:
             end_i += 1
         used.update(range(start_i, end_i))

@@ -360,7 +360,12 @@ class Discourse:
             if last is not None and last.kind in ("person", "unnamed_source") and (
                     last.gender in (None, gender)) and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
-            for a in self.before(pos, ("person",)):
+            recent = self.before(pos, ("person",))
+            # a person known to be of the pronoun's gender first, then one of unknown gender
+            for a in recent[:4]:
+                if a.gender == gender:
+                    return Resolved(a, *span, head.text)
+            for a in recent:
                 if a.gender in (None, gender):
                     return Resolved(a, *span, head.text)
             return None

@@ -114,6 +114,8 @@ def entity_repair(doc: Doc) -> Doc:
     other = {e.text for e in repaired if e.label_ in ("ORG", "GPE", "NORP", "LOC")}
     final = []
     for e in repaired:
+        if e.label_ == "PERSON" and e[0].lower_.rstrip(".") in _MONTHS and len(e) <= 2:
+            continue  # "Mar 4", "Nov" in a dateline
         if e.label_ == "PERSON" and len(e) == 1:
             tok = e[0]
             if tok.text in other or tok.lower_.rstrip(".") in _MONTHS or (

@@ -338,7 +338,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
             c = comp[0]
             s, e = c.left_edge, c.right_edge
         elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.i < t.i and t.head.dep_ == "ROOT" \
-                and lemma in verbs and verbs[lemma] == "speech":
+                and lemma in verbs and verbs[lemma] == "speech" and not _is_cue(t.head):
             # "The talks stalled, the source said.": the attribution hangs off the reported clause
             head = t.head
             s = head.sent[0]
@@ -420,7 +420,13 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
                                                                 text[qe:_pe].strip()), order=ent.start_char))
     direct = [(f.start, f.end) for f in found]
-    for s, e, cue, subj in list(_indirect(doc, spans)) + list(_according_clauses(doc)):
+    reported = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    # a cue inside what another cue reports is part of that content, not a new attribution:
+    # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
+    verbs, _ = _cues()
+    outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) == "speech"]
+    reported = [r for r in reported if not any(s <= r[2].idx < e and (s, e) != (r[0], r[1]) for s, e in outer)]
+    for s, e, cue, subj in reported:
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
             continue

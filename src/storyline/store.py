@@ -175,13 +175,15 @@ class Store:
         if not years:
             return 0
         n = 0
-        rows = self.db.execute("SELECT id, text, dateline_date FROM articles WHERE published IS NULL "
-                               "AND dateline_date IS NOT NULL").fetchall()
+        # articles with no year yet, and those whose year only a weekday gave (several years fit a
+        # weekday; the corpus decides between them)
+        rows = self.db.execute("SELECT id, text, dateline_date, published FROM articles WHERE dateline_date IS NOT NULL "
+                               "AND (published IS NULL OR published_source='weekday')").fetchall()
         with self.db:
             for r in rows:
                 month, day = int(r["dateline_date"][2:4]), int(r["dateline_date"][5:7])
                 y, how = infer_year(r["text"], month, day, years, today)
-                if y:
+                if y and (r["published"] is None or int(r["published"][:4]) != y):
                     self.db.execute("UPDATE articles SET published=?, published_source=? WHERE id=?",
                                     (dt.date(y, month, day).isoformat(), how, r["id"]))
                     n += 1
