@@ -63,3 +63,9 @@ def test_range_bounds():
 def test_more_than_bounds():
     c = analyze("More than 200 people were evacuated.").claims[0]
     assert (c.low, c.high) == (200, None)
+
+
+def test_vague_figure_counts_the_noun_after_of():
+    """Regression: "dozens of trucks" counted "dozen" instead of the trucks."""
+    c = analyze("Dozens of aid trucks waited at the crossing on Monday.").claims[0]
+    assert c.counts == "aid_trucks" and c.qualifier == "range" and (c.low, c.high) == (24, 99)

@@ -154,6 +154,14 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
 
 def _head_noun(doc: Doc, i: int, j: int) -> Token | None:
     last = doc[j - 1]
+    if j + 1 < len(doc) and doc[j].lower_ == "of" and (last.lower_ in _lex()["vague"] or last.lower_ in (
+            "dozen", "hundred", "thousand", "million")):
+        # "dozens of aid trucks": the counted noun comes after "of"
+        for t in doc[j + 1: j + 6]:
+            if t.pos_ in ("NOUN", "PROPN"):
+                while t.i + 1 < len(doc) and doc[t.i + 1].pos_ == "NOUN" and t.dep_ == "compound":
+                    t = doc[t.i + 1]
+                return t
     h = last
     for _ in range(3):
         if h.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod") and h.head is not h:
