@@ -59,18 +59,18 @@ def test_unnamed_source_then_pronoun_stays_with_the_source():
     assert "source" in names[0]
 
 
-def test_pronoun_she_goes_to_the_last_named_woman():
-    text = ("Spokeswoman Maria Delen spoke at a briefing in the capital.\n\n"
-            '"We continue to work with all sides," she noted.')
-    _, name = speaker_of(analyze(text), "continue to work with all sides")
-    assert name == "Maria Delen"
-
-
-def test_ministry_refers_to_the_named_ministry():
-    text = ("The Veldonian Foreign Ministry summoned the envoy on Friday.\n\n"
-            '"The protest note was handed over in person," the ministry said.')
-    _, name = speaker_of(analyze(text), "protest note was handed over")
-    assert "Foreign Ministry" in name
+@pytest.mark.parametrize("text, fragment, expected", [
+    # she: the last named woman
+    ("Spokeswoman Maria Delen spoke at a briefing in the capital.\n\n"
+     '"We continue to work with all sides," she noted.', "continue to work with all sides", "Maria Delen"),
+    # the ministry: the ministry named before
+    ("The Veldonian Foreign Ministry summoned the envoy on Friday.\n\n"
+     '"The protest note was handed over in person," the ministry said.', "protest note was handed over",
+     "Foreign Ministry"),
+])
+def test_back_reference(text, fragment, expected):
+    _, name = speaker_of(analyze(text), fragment)
+    assert name is not None and expected in name
 
 
 def test_pull_quote_with_glued_attribution():

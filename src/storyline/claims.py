@@ -42,7 +42,7 @@ class FoundClaim:
 def _lex() -> dict:
     c = load_lexicon("counts")
     quals = sorted(((q.split(), k) for q, k in c["qualifiers"]), key=lambda x: -len(x[0]))
-    return {"classes": c["classes"], "time": set(c["time_units"]), "quals": quals,
+    return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"]}
 
 
@@ -319,9 +319,8 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
             counts = counts or "money"
         if counts is None:
             continue
-        classes = {name for name, _ in _lex()["classes"]}
         if i > 0 and doc[i - 1].lower_ in ("the", "both", "these", "those", "all") and value <= 10 \
-                and counts not in classes and not percent:
+                and counts not in _lex()["class_names"] and not percent:
             continue  # "the two states": a reference, not a reported figure
         if percent:
             end_i += 1

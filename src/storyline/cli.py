@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from importlib import resources
-from typing import Optional
 
 import typer
 from rich.console import Console

@@ -16,7 +16,6 @@ order so that "he said" and "the source said" refer to who was speaking before.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -467,5 +466,3 @@ def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:
     ib = next((i for i, (s, e) in enumerate(paras) if s <= b <= e + 1), 0)
     return ib - ia
 
-
-_ = re

@@ -16,7 +16,7 @@ from typing import Any
 from .errors import StoreError
 from .names import fold, person_key, same_person
 from .discourse import org_key
-from .records import Actor, Analysis, Article, stable_id
+from .records import Actor, Analysis, stable_id
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -136,8 +136,7 @@ class Store:
                                         (key[:2],)).fetchall()
             for r in sorted(cands, key=lambda r: r["id"]):
                 forms = [r["name"]] + json.loads(r["aliases"])
-                if any(same_person(loc.name, f) for f in forms) and (
-                        len(loc.name.split()) > 1 or True):
+                if any(same_person(loc.name, f) for f in forms):
                     row = r
                     break
             gid = row["id"] if row else stable_id("actor", "person", key, fold(loc.name))
