@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import claimgroups
 from .analyze import analyze_batch
 from .errors import InputError
 from .ingest import RawInput, Skipped, build_article, expand, read
@@ -128,6 +129,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             for p in pending:
                 handle(p.get())
     store.resolve_dates()
+    claimgroups.aggregate(store, claimgroups.pending(store))
     store.close()
     return report
 
@@ -172,5 +174,14 @@ def summary(db: str = DEFAULT_DB) -> dict[str, Any]:
             "ORDER BY c.counts, c.as_of, c.value LIMIT 40")]
         out["failures"] = [dict(r) for r in store.rows("SELECT path, reason FROM failures ORDER BY path")]
         return out
+    finally:
+        store.close()
+
+
+def claims(db: str = DEFAULT_DB, counts: str | None = None) -> dict[str, Any]:
+    """Claims by counted thing, source and date, with the claim groups' verdicts (`storyline claims`)."""
+    store = Store(db, readonly=True)
+    try:
+        return claimgroups.table(store, counts)
     finally:
         store.close()

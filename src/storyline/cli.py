@@ -146,6 +146,41 @@ def demo(db: str = typer.Option("demo.db", "--db", help="Database for the demo (
     show(db=db, as_json=False)
 
 
+def _call_or_json(call, as_json: bool):  # type: ignore[no-untyped-def]
+    """Run an API call; on --json print its result and return None; a StorylineError exits 2."""
+    try:
+        res = call()
+    except StorylineError as e:
+        _fail(str(e))
+        return None
+    if as_json:
+        out.print_json(json.dumps(res))
+        return None
+    return res
+
+
+@app.command()
+def claims(db: str = DB_OPT,
+           counts: str = typer.Option(None, "--counts", help="Only this counted thing (killed, hostages, ...)."),
+           as_json: bool = typer.Option(False, "--json", help="Print claims and groups as JSON.")) -> None:
+    """Figures by counted thing, source and date, with where sources agree, conflict or update."""
+    res = _call_or_json(lambda: api.claims(db, counts), as_json)
+    if res is None:
+        return
+    if not res["claims"]:
+        out.print(f"no claims{' counting ' + counts if counts else ''} in {db}")
+        return
+    t = Table(title="Claims")
+    for col in ("counts", "where", "figure", "source", "date", "verdict"):
+        t.add_column(col, overflow="fold")
+    for r in res["claims"]:
+        src = r["source"] + (" (outlet)" if r["source_kind"] == "outlet" else "")
+        t.add_row(r["counts"], r["where"] or "-", r["figure"], src, r["date"] or "-", r["verdict"] or "-")
+    out.print(t)
+    for g in res["groups"]:
+        out.print(f"[bold]{g['verdict']}[/] {g['explanation']}", highlight=False)
+
+
 def main() -> None:  # pragma: no cover
     app()
 

@@ -48,6 +48,10 @@ CREATE TABLE IF NOT EXISTS claims (
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
+CREATE TABLE IF NOT EXISTS claim_groups (
+  id TEXT PRIMARY KEY, counts TEXT, "where" TEXT, period TEXT, verdict TEXT, explanation TEXT,
+  claim_ids TEXT /*JSON list*/
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
 """
 SCHEMA_VERSION = "1"

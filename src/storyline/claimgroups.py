@@ -1,0 +1,313 @@
+"""Claim groups: the same counted thing, in the same place, across articles, with a verdict.
+
+Two claims are about the same thing when
+
+1. they count the same class (data/counts.json), and that class names one thing: generic
+   classes ("people", "percent") and raw nouns outside the vocabulary are not grouped
+   (data/claimgroups.json, ``grouped``);
+2. they have the same scope: a figure tied to one incident ("12 killed in the attack",
+   "the blast wounded 30") is compared only with figures of the same incident noun; every other
+   figure is read as a running total for its place ("the toll rose to 27", "224 hostages");
+3. they name the same place, after normalisation (aliases, "the", generic words such as
+   "the enclave" read as no place). A figure with no place joins the group of its class and
+   scope when exactly one place is named for it across the store; otherwise the unplaced
+   figures form their own group.
+
+Period: a claim's date is its ``as_of`` (the date its sentence names, else the article's
+date); the group's period runs from its first to its last date.
+
+Verdict: each claim is an interval (exact: the value; about: ±10%; more than: open above;
+ranges as written). Two claims are compatible when their intervals meet. A group is
+``conflict`` when two incompatible claims are made at the same time (same date, or a date
+unknown), or when a later figure of a class that only rises (a death toll) falls below an
+earlier one; ``update`` when every incompatible pair is a later figure superseding an earlier
+one; ``agree`` otherwise. Groups of one claim are not stored.
+
+``aggregate(store, article_ids)`` is incremental: it re-groups only the classes that the
+given articles' claims count.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .lexicon import load_lexicon
+from .records import stable_id
+
+QUAL_WORDS = {"exact": "", "about": "about ", "more_than": "more than ", "less_than": "fewer than ",
+              "at_least": "at least ", "at_most": "up to "}
+
+
+@lru_cache(maxsize=1)
+def _lex() -> dict[str, Any]:
+    g = load_lexicon("claimgroups")
+    places = load_lexicon("places")
+    aliases = {k.lower(): v for k, v in places.get("aliases", {}).items()}
+    for state in places.get("states", []):
+        aliases[state[1].lower()] = state[0]  # "Israeli" -> Israel
+    aliases.update({k.lower(): v for k, v in g["where_aliases"].items()})
+    inc = "|".join(sorted((re.escape(w) for w in g["incidents"]), key=len, reverse=True))
+    return {
+        "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
+        "generic": set(g["generic_places"]),
+        "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
+                            r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.I),
+        "before": re.compile(r"\b(" + inc + r")\s+(?:\w+\s+){0,2}?(?:killed|wounded|injured|left|claimed|"
+                             r"destroyed|damaged)\s+(?:\w+\s+)?$", re.I),
+    }
+
+
+@dataclass
+class Member:
+    """One claim as the grouping sees it."""
+
+    id: str
+    article_id: str
+    value: float
+    low: float | None
+    high: float | None
+    qualifier: str
+    counts: str
+    where: str | None
+    scope: str
+    date: str | None
+    source: str
+
+    @property
+    def figure(self) -> str:
+        if self.qualifier == "range" and self.low is not None and self.high is not None:
+            return f"between {self.low:,.0f} and {self.high:,.0f}"
+        return f"{QUAL_WORDS.get(self.qualifier, '')}{self.value:,.{0 if self.value == int(self.value) else 1}f}"
+
+    def said(self) -> str:
+        return f"{self.source} says {self.figure} ({self.date or 'undated'})"
+
+
+@dataclass
+class Group:
+    counts: str
+    where: str | None
+    scope: str
+    members: list[Member] = field(default_factory=list)
+    verdict: str = "agree"
+    explanation: str = ""
+
+    @property
+    def id(self) -> str:
+        return stable_id("claim_group", self.counts, self.scope, self.where or "")
+
+    @property
+    def period(self) -> str | None:
+        ds = sorted(m.date for m in self.members if m.date)
+        if not ds:
+            return None
+        return ds[0] if ds[0] == ds[-1] else f"{ds[0]}/{ds[-1]}"
+
+
+def normalise_where(where: str | None) -> str | None:
+    """One spelling per place: "the Gaza Strip" -> "Gaza"; "the enclave" -> None (no place named)."""
+    if not where:
+        return None
+    w = re.sub(r"^(the)\s+", "", where.strip(), flags=re.I)
+    if w.lower() in _lex()["generic"]:
+        return None
+    return _lex()["aliases"].get(w.lower(), _lex()["aliases"].get(where.strip().lower(), w))
+
+
+def _sentence_after(text: str) -> str:
+    m = re.search(r"[.!?](?:\s|$)|\n", text)
+    return text[:m.start()] if m else text
+
+
+def _sentence_before(text: str) -> str:
+    cut = max(text.rfind("\n"), *(m.end() for m in re.finditer(r"[.!?]\s", text)), -1) if text else -1
+    return text[cut + 1:] if cut >= 0 else text
+
+
+def scope_of(before: str, after: str) -> str:
+    """'incident:<noun>' when the figure is tied to one incident, else 'total'."""
+    lx = _lex()
+    m = lx["after"].search(_sentence_after(after)[:90])
+    if m is None:
+        m = lx["before"].search(_sentence_before(before))
+    return f"incident:{m[1].lower()}" if m else "total"
+
+
+def _interval(m: Member) -> tuple[float, float]:
+    lo = m.low if m.low is not None else (m.value if m.qualifier not in ("less_than", "at_most") else float("-inf"))
+    hi = m.high if m.high is not None else (m.value if m.qualifier not in ("more_than", "at_least") else float("inf"))
+    return lo, hi
+
+
+def compatible(a: Member, b: Member) -> bool:
+    (alo, ahi), (blo, bhi) = _interval(a), _interval(b)
+    return alo <= bhi and blo <= ahi
+
+
+def judge(g: Group) -> None:
+    """Set the group's verdict and a one-line explanation naming sources, figures and dates."""
+    ms = sorted(g.members, key=lambda m: (m.date is None, m.date or "", m.source, m.value, m.id))
+    what = g.counts.replace("_", " ") + (f" in {g.where}" if g.where else "")
+    if g.scope != "total":
+        what += f" ({g.scope.split(':', 1)[1]})"
+    conflict: tuple[Member, Member, str] | None = None
+    changes: list[tuple[Member, Member]] = []
+    for i, a in enumerate(ms):
+        for b in ms[i + 1:]:
+            if compatible(a, b):
+                continue
+            if a.date and b.date and a.date != b.date:
+                earlier, later = (a, b) if a.date < b.date else (b, a)
+                if g.counts in _lex()["rising"] and _interval(later)[1] < _interval(earlier)[0]:
+                    conflict = conflict or (earlier, later, "falls")
+                else:
+                    changes.append((earlier, later))
+            else:
+                conflict = conflict or (a, b, "same")
+    if conflict is not None:
+        a, b, how = conflict
+        g.verdict = "conflict"
+        if how == "falls":
+            g.explanation = (f"{what}: {b.said()}, lower than the earlier figure ({a.said()}), "
+                             "though this count only rises; the figures conflict.")
+        else:
+            g.explanation = (f"{what}: {a.said()} but {b.said()}; both cannot be right at the same time, "
+                             "the figures conflict.")
+    elif changes:
+        dated = [m for m in ms if m.date]
+        first, last = dated[0], dated[-1]
+        g.verdict = "update"
+        g.explanation = (f"{what}: the figure moved from {first.figure} ({first.source}, {first.date}) to "
+                         f"{last.figure} ({last.source}, {last.date}); a later figure supersedes an earlier one, "
+                         "not a conflict.")
+    else:
+        g.verdict = "agree"
+        seen: list[str] = []
+        for m in ms:
+            s = m.said()
+            if s not in seen:
+                seen.append(s)
+        listed = "; ".join(seen[:4]) + (f"; and {len(seen) - 4} more" if len(seen) > 4 else "")
+        g.explanation = f"{what}: {listed}; the figures are compatible."
+
+
+def build_groups(members: Iterable[Member]) -> list[Group]:
+    """Partition members of grouped classes into groups of two or more and judge each."""
+    parts: dict[tuple[str, str], list[Member]] = {}
+    for m in members:
+        if m.counts in _lex()["grouped"]:
+            parts.setdefault((m.counts, m.scope), []).append(m)
+    out: list[Group] = []
+    for (counts, scope), ms in sorted(parts.items()):
+        places = sorted({m.where for m in ms if m.where})
+        by_place: dict[str | None, list[Member]] = {}
+        for m in ms:
+            where = m.where if m.where else (places[0] if len(places) == 1 else None)
+            by_place.setdefault(where, []).append(m)
+        for where, group_members in sorted(by_place.items(), key=lambda kv: kv[0] or ""):
+            if len(group_members) < 2:
+                continue
+            g = Group(counts, where, scope, sorted(group_members, key=lambda m: m.id))
+            judge(g)
+            out.append(g)
+    return out
+
+
+def _members(store: Any, classes: Iterable[str]) -> list[Member]:
+    classes = sorted(set(classes))
+    if not classes:
+        return []
+    marks = ",".join("?" * len(classes))
+    rows = store.rows(
+        'SELECT c.id, c.article_id, c.start, c."end", c.value, c.low, c.high, c.qualifier, c.counts, c."where", '
+        "c.as_of, ac.name AS claimant, a.outlet, a.path, a.published, "
+        "substr(a.text, max(c.start - 149, 1), min(c.start, 150)) AS before, "
+        'substr(a.text, c."end" + 1, 200) AS after '
+        "FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN actors ac ON ac.id = c.claimed_by_id "
+        f"WHERE c.counts IN ({marks})", tuple(classes))
+    out = []
+    for r in rows:
+        source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
+        out.append(Member(r["id"], r["article_id"], r["value"], r["low"], r["high"], r["qualifier"], r["counts"],
+                          normalise_where(r["where"]), scope_of(r["before"] or "", r["after"] or ""),
+                          r["as_of"] or r["published"], source))
+    return out
+
+
+def pending(store: Any) -> list[str]:
+    """Articles stored since the last aggregate (a rowid mark kept in the meta table)."""
+    row = store.db.execute("SELECT value FROM meta WHERE key='claim_groups_rowid'").fetchone()
+    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? ORDER BY rowid",
+                                     (int(row[0]) if row else 0,))]
+
+
+def aggregate(store: Any, article_ids: Iterable[str]) -> None:
+    """Re-group the classes that the claims of ``article_ids`` count (incremental)."""
+    ids = list(article_ids)
+    if not ids:
+        return
+    with store.db:
+        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('claim_groups_rowid', "
+                         "(SELECT COALESCE(max(rowid), 0) FROM articles))")
+    classes: set[str] = set()
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        classes |= {r[0] for r in store.rows(
+            f"SELECT DISTINCT counts FROM claims WHERE article_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            if r[0] in _lex()["grouped"]}
+    if not classes:
+        return
+    groups = build_groups(_members(store, classes))
+    with store.db:
+        store.db.executemany("DELETE FROM claim_groups WHERE counts=?", [(c,) for c in sorted(classes)])
+        store.db.executemany(
+            'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
+            "VALUES (?,?,?,?,?,?,?)",
+            [(g.id, g.counts, g.where, g.period, g.verdict, g.explanation,
+              json.dumps(sorted(m.id for m in g.members))) for g in groups])
+
+
+def group_records(store: Any) -> list[dict[str, Any]]:
+    """Every stored group as an export record (type claim_group), in a stable order."""
+    out = []
+    try:
+        rows = list(store.rows('SELECT id, counts, "where", period, verdict, explanation, claim_ids '
+                               "FROM claim_groups ORDER BY counts, id"))
+    except sqlite3.OperationalError:
+        return []  # a database written before claim groups existed
+    for r in rows:
+        out.append({"type": "claim_group", "id": r["id"], "counts": r["counts"], "where": r["where"],
+                    "period": r["period"], "claim_ids": json.loads(r["claim_ids"]), "verdict": r["verdict"],
+                    "explanation": r["explanation"]})
+    return out
+
+
+def table(store: Any, counts: str | None = None) -> dict[str, Any]:
+    """Claims by counted thing, source and date, each with its group's verdict (`storyline claims`)."""
+    groups = group_records(store)
+    if counts:
+        groups = [g for g in groups if g["counts"] == counts]
+    of = {cid: g for g in groups for cid in g["claim_ids"]}
+    where_sql = "WHERE c.counts = ?" if counts else "WHERE c.counts IS NOT NULL"
+    rows = []
+    for r in store.rows(
+            'SELECT c.id, c.counts, c."where", c.value, c.low, c.high, c.qualifier, c.as_of, c.text, '
+            "ac.name AS claimant, a.outlet, a.path, a.published FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"LEFT JOIN actors ac ON ac.id = c.claimed_by_id {where_sql} "
+            "ORDER BY c.counts, COALESCE(c.as_of, a.published) IS NULL, COALESCE(c.as_of, a.published), a.path, c.start", (counts,) if counts else ()):
+        m = Member(r["id"], "", r["value"], r["low"], r["high"], r["qualifier"], r["counts"], None, "", None, "")
+        g = of.get(r["id"])
+        rows.append({"claim_id": r["id"], "counts": r["counts"], "where": normalise_where(r["where"]),
+                     "figure": m.figure, "value": r["value"], "low": r["low"], "high": r["high"],
+                     "qualifier": r["qualifier"], "text": r["text"],
+                     "source": r["claimant"] or r["outlet"] or os.path.basename(r["path"] or ""),
+                     "source_kind": "claimant" if r["claimant"] else "outlet",
+                     "outlet": r["outlet"], "date": r["as_of"] or r["published"],
+                     "group_id": g["id"] if g else None, "verdict": g["verdict"] if g else None})
+    return {"claims": rows, "groups": groups}
