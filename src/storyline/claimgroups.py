@@ -11,7 +11,11 @@ Two claims are about the same thing when
 3. they name the same place, after normalisation (aliases, "the", generic words such as
    "the enclave" read as no place). A figure with no place joins the group of its class and
    scope when exactly one place is named for it across the store; otherwise the unplaced
-   figures form their own group.
+   figures form their own group;
+4. they count the same part: words that narrow a figure ("412 Veldonian citizens", "41
+   foreign citizens") must match, so a part is never compared with the whole;
+5. for classes that count what happened on one day (released, aid trucks, rockets, strikes:
+   ``per_day``) the date must match too; the other classes are running totals compared over time.
 
 Period: a claim's date is its ``as_of`` (the date its sentence names, else the article's
 date); the group's period runs from its first to its last date.
@@ -55,6 +59,7 @@ def _lex() -> dict[str, Any]:
     inc = "|".join(sorted((re.escape(w) for w in g["incidents"]), key=len, reverse=True))
     return {
         "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
+        "per_day": set(g["per_day"]), "subset": set(g["subset_words"]),
         "generic": set(g["generic_places"]),
         "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
                             r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.I),
@@ -78,6 +83,7 @@ class Member:
     scope: str
     date: str | None
     source: str
+    subset: str = ""
 
     @property
     def figure(self) -> str:
@@ -120,6 +126,12 @@ def normalise_where(where: str | None) -> str | None:
     return _lex()["aliases"].get(w.lower(), _lex()["aliases"].get(where.strip().lower(), w))
 
 
+def subset_of(text: str) -> str:
+    """The words that narrow a figure to a part ("412 Veldonian citizens" -> "veldonian"), or ""."""
+    words = re.findall(r"[A-Za-z][\w'-]*", text)[1:]
+    return " ".join(w.lower() for w in words if w[0].isupper() or w.lower() in _lex()["subset"])
+
+
 def _sentence_after(text: str) -> str:
     m = re.search(r"[.!?](?:\s|$)|\n", text)
     return text[:m.start()] if m else text
@@ -154,8 +166,11 @@ def judge(g: Group) -> None:
     """Set the group's verdict and a one-line explanation naming sources, figures and dates."""
     ms = sorted(g.members, key=lambda m: (m.date is None, m.date or "", m.source, m.value, m.id))
     what = g.counts.replace("_", " ") + (f" in {g.where}" if g.where else "")
-    if g.scope != "total":
-        what += f" ({g.scope.split(':', 1)[1]})"
+    m0 = g.members[0]
+    if m0.subset:
+        what += f" ({m0.subset})"
+    if m0.scope != "total":
+        what += f" ({m0.scope.split(':', 1)[1]})"
     conflict: tuple[Member, Member, str] | None = None
     changes: list[tuple[Member, Member]] = []
     for i, a in enumerate(ms):
@@ -197,12 +212,21 @@ def judge(g: Group) -> None:
         g.explanation = f"{what}: {listed}; the figures are compatible."
 
 
+def part_key(m: Member) -> str:
+    """What besides class and place must match: the scope, a subset ("Veldonian citizens"), and
+    for per-day classes the date."""
+    key = m.scope + (f"|of:{m.subset}" if m.subset else "")
+    if m.counts in _lex()["per_day"]:
+        key += f"|on:{m.date or 'undated'}"
+    return key
+
+
 def build_groups(members: Iterable[Member]) -> list[Group]:
     """Partition members of grouped classes into groups of two or more and judge each."""
     parts: dict[tuple[str, str], list[Member]] = {}
     for m in members:
         if m.counts in _lex()["grouped"]:
-            parts.setdefault((m.counts, m.scope), []).append(m)
+            parts.setdefault((m.counts, part_key(m)), []).append(m)
     out: list[Group] = []
     for (counts, scope), ms in sorted(parts.items()):
         places = sorted({m.where for m in ms if m.where})
@@ -228,7 +252,7 @@ def _members(store: Any, classes: Iterable[str]) -> list[Member]:
         'SELECT c.id, c.article_id, c.start, c."end", c.value, c.low, c.high, c.qualifier, c.counts, c."where", '
         "c.as_of, ac.name AS claimant, a.outlet, a.path, a.published, "
         "substr(a.text, max(c.start - 149, 1), min(c.start, 150)) AS before, "
-        'substr(a.text, c."end" + 1, 200) AS after '
+        'substr(a.text, c."end" + 1, 200) AS after, c.text '
         "FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN actors ac ON ac.id = c.claimed_by_id "
         f"WHERE c.counts IN ({marks})", tuple(classes))
     out = []
@@ -236,7 +260,7 @@ def _members(store: Any, classes: Iterable[str]) -> list[Member]:
         source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
         out.append(Member(r["id"], r["article_id"], r["value"], r["low"], r["high"], r["qualifier"], r["counts"],
                           normalise_where(r["where"]), scope_of(r["before"] or "", r["after"] or ""),
-                          r["as_of"] or r["published"], source))
+                          r["as_of"] or r["published"], source, subset_of(r["text"] or "")))
     return out
 
 

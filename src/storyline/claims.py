@@ -43,7 +43,19 @@ def _lex() -> dict:
     c = load_lexicon("counts")
     quals = sorted(((q.split(), k) for q, k in c["qualifiers"]), key=lambda x: -len(x[0]))
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
-            "words": c["number_words"], "vague": c["vague"]}
+            "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
+            "toll": set(c["toll_nouns"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
+
+
+def _toll_of(num: Token) -> Token | None:
+    """'the toll rose to 27', 'put the death toll at 27': the toll noun a bare number is the value of."""
+    if num.dep_ != "pobj" or num.head.lower_ not in ("to", "at"):
+        return None
+    verb = num.head.head
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.lemma_.lower() in _lex()["toll"]:
+            return c
+    return None
 
 
 NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
@@ -120,7 +132,7 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
     first, last = doc[i], doc[j - 1]
     text = doc[i:j].text
     if any(t.ent_type_ in ("DATE", "TIME", "ORDINAL") for t in doc[i:j]) and not any(
-            t.ent_type_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") for t in doc[i:j]):
+            t.ent_type_ in ("CARDINAL", "QUANTITY", "PERCENT", "MONEY") for t in doc[i:j]) and _toll_of(last) is None:
         # the model sometimes calls "between 50 and 70 trucks" a date: a counted noun says otherwise
         k = j
         while k < len(doc) and (doc[k].lower_ in ("and", "to", "-", "–") or _is_num(doc[k])):
@@ -150,6 +162,15 @@ def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
     if first.i == sent.start and nxt is not None and nxt.text in (".", ")") and (j - i) == 1:
         return True  # list numbering
     return False
+
+
+def _toll_giver(noun: Token | None, disc: Discourse) -> Resolved | None:
+    """'The Health Ministry put the death toll at 27': the subject that gives the toll claims it."""
+    toll = _toll_of(noun) if noun is not None and noun.pos_ == "NUM" else None
+    if toll is None or toll.dep_ != "dobj":
+        return None
+    subj = next((c for c in toll.head.children if c.dep_ == "nsubj"), None)
+    return disc.resolve(subj, subj.i) if subj is not None else None
 
 
 def _head_noun(doc: Doc, i: int, j: int) -> Token | None:
@@ -192,13 +213,20 @@ def _counts(noun: Token | None) -> str | None:
     if noun.lemma_.lower() in _lex()["time"] or noun.lower_ in _lex()["time"]:
         return None
     lemmas: list[str] = [noun.lemma_.lower()]
+    toll = _toll_of(noun) if noun.pos_ == "NUM" else None
+    if toll is not None:
+        # "the number of people injured rose to 55": the toll's own words say what is counted
+        lemmas.extend(t.lemma_.lower() for t in toll.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
     for c in noun.children:
         if c.dep_ in ("amod", "compound", "acl", "relcl", "prep"):
             lemmas.extend(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
     h = noun.head
     hops = 0
+    gov = None
     while hops < 4 and h is not None:
         lemmas.append(h.lemma_.lower())
+        if h.pos_ == "VERB":
+            gov = h.lemma_.lower()
         for c in h.children:
             if c.dep_ in ("xcomp", "advcl", "prep", "acomp", "dobj", "attr", "oprd") and c is not noun:
                 lemmas.extend(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
@@ -210,7 +238,9 @@ def _counts(noun: Token | None) -> str | None:
     for name, triggers in _lex()["classes"]:
         for trig in triggers:
             if trig in lemmas or (" " in trig and trig in joined):
-                return name
+                # "the militants released 58 hostages" counts hostages released, not held
+                verbs, other = _lex()["overrides"].get(name, ([], name))
+                return other if gov in verbs else name
     lemma = noun.lemma_.lower()
     if lemma in _lex()["time"] or noun.pos_ not in ("NOUN", "PROPN"):
         return None
@@ -255,6 +285,9 @@ def _range(doc: Doc, i: int, j: int) -> tuple[float, float, int, int] | None:
 
 def _where(noun: Token | None, sent) -> str | None:  # type: ignore[no-untyped-def]
     anchors = [noun, noun.head] if noun is not None else []
+    toll = _toll_of(noun) if noun is not None and noun.pos_ == "NUM" else None
+    if toll is not None:
+        anchors.append(toll)  # "the death toll in Gaza rose to 10,000"
     for a in anchors:
         for c in a.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "inside", "across", "from"):
@@ -312,6 +345,20 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
         money = any(t.ent_type_ == "MONEY" for t in doc[i:j])
         noun = _head_noun(doc, i, end_i) if not percent else None
         counts = _counts(noun)
+        where_from: FoundClaim | None = None
+        if not percent and end_i + 1 < len(doc) and doc[end_i].lower_ == "of" \
+                and doc[end_i + 1].lower_ in _lex()["partitive"]:
+            # "23 vessels ..., 17 of them": the part counts what the whole counted
+            noun = None
+            sent0 = doc[i].sent
+            where_from = next((c for c in reversed(out) if c.end <= doc[i].idx and c.start >= sent0.start_char), None)
+            counts = where_from.counts if where_from is not None else None
+        elif noun is not None and noun.lemma_.lower() in _lex()["measure"]:
+            # "eight tonnes of fish": the fish, measured in tonnes
+            unit = noun.lemma_.lower()
+            stuff = next((p for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj"), None)
+            counts = stuff.lemma_.lower() if stuff is not None else noun.lower_
         if percent:
             counts = "percent"
         elif money:
@@ -338,6 +385,8 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
                 if r:
                     as_of = r
                     break
-        out.append(FoundClaim(s, e, float(value), low, high, qualifier, counts, unit, _where(noun, sent),
-                              quote.speaker if quote is not None else None, as_of, quote))
+        where = where_from.where if where_from is not None else _where(noun, sent)
+        claimant = quote.speaker if quote is not None else _toll_giver(noun, disc)
+        out.append(FoundClaim(s, e, float(value), low, high, qualifier, counts, unit, where,
+                              claimant, as_of, quote))
     return out

@@ -189,6 +189,9 @@ class Store:
                 if y and (r["published"] is None or int(r["published"][:4]) != y):
                     self.db.execute("UPDATE articles SET published=?, published_source=? WHERE id=?",
                                     (dt.date(y, month, day).isoformat(), how, r["id"]))
+                    if r["published"]:  # claim dates were resolved against the old year: move them along
+                        self.db.execute("UPDATE claims SET as_of = ? || substr(as_of, 5) WHERE article_id=? AND "
+                                        "substr(as_of, 1, 4) = ?", (str(y), r["id"], r["published"][:4]))
                     n += 1
         return n
 
