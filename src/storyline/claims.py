@@ -44,6 +44,7 @@ def _lex() -> dict:
     quals = sorted(((q.split(), k) for q, k in c["qualifiers"]), key=lambda x: -len(x[0]))
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
+            "not": c["not_figures"], "triggers": {t for _, ts in c["classes"] for t in ts},
             "toll": set(c["toll_nouns"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
 
 
@@ -79,6 +80,9 @@ def parse_number(tokens: list[str]) -> float | None:
             seen = True
             if v == 100:
                 current = (current or 1) * 100
+            elif v >= 1000 and total and total < v:
+                total = (total + current) * v  # "1.1 trillion" after "1.1": scale the running total
+                current = 0
             elif v >= 1000:
                 total += (current or 1) * v
                 current = 0
@@ -106,9 +110,10 @@ def _number_groups(doc: Doc) -> Iterator[tuple[int, int]]:
         t = doc[i]
         if _is_num(t):
             j = i + 1
-            while j < n and (_is_num(doc[j]) or (doc[j].lower_ == "and" and j + 1 < n and _is_num(doc[j + 1])
-                                                   and doc[j + 1].lower_ in _lex()["words"])):
-                j += 1
+            while j < n and (_is_num(doc[j]) or (doc[j].lower_ in ("and", "-") and j + 1 < n and _is_num(doc[j + 1])
+                                                   and doc[j + 1].lower_ in _lex()["words"]
+                                                   and (doc[j].lower_ == "and" or doc[j - 1].lower_ in _lex()["words"]))):
+                j += 1  # "two hundred and fifty", "Twenty-seven"
             if i > 0 and doc[i - 1].lower_ in ("a", "an") and doc[i].lower_ in ("thousand", "hundred", "million", "dozen", "billion"):
                 i -= 1
             yield i, j
@@ -171,6 +176,55 @@ def _toll_giver(noun: Token | None, disc: Discourse) -> Resolved | None:
         return None
     subj = next((c for c in toll.head.children if c.dep_ == "nsubj"), None)
     return disc.resolve(subj, subj.i) if subj is not None else None
+
+
+def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier: str, counts: str,
+                  percent: bool, noun: Token | None = None) -> bool:
+    """A number that is not a reported figure: a reference ("the two states", "one tweet", "no one"),
+    a bracket or threshold ("$200 or less", "incomes above $1 million", "the top 1 percent"), or a
+    figure in the subject of a hypothetical ("a 4-4 ruling would leave ...")."""
+    lx = _lex()["not"]
+    # a class counts as named here when the counted noun itself says it ("the nine sailors"), not
+    # when only a verb further off does ("the two major parties ... release their returns")
+    is_class = counts in _lex()["class_names"] and (noun is None or (noun.pos_ == "NUM" and noun.lower_ != "one") or
+                                                    noun.lemma_.lower() in _lex()["triggers"]
+                                                    or noun.lower_ in _lex()["triggers"])
+    prev = doc[qstart - 1] if qstart > 0 else None
+    nxt = doc[j] if j < len(doc) else None
+    if prev is not None and prev.lower_ in lx["reference_before"] and value <= 10 and not percent \
+            and qualifier == "exact" and (not is_class or (counts == "people" and value <= 2)):
+        return True  # "the two states", "their two nations", "the world's two biggest polluters", "the two women"
+    if value == 1 and qualifier == "exact" and not percent and (not is_class or (nxt is not None and nxt.lower_ == "of")):
+        return True  # "one tweet", "one of the reasons", "no one": the article "one", not a count
+    if value == 1 and (prev is not None and prev.lower_ == "no" or nxt is not None and nxt.text in ("-", "–")):
+        return True  # "one-sided"
+    if value <= 10 and qualifier == "exact" and nxt is not None and nxt.text in (",", ":") and prev is not None \
+            and prev.text in (",", ":", ";", "and") and doc[j - 1].is_alpha:
+        return True  # "is, one, his temperament, and two, his language": an enumeration
+    after = [t.lower_ for t in doc[j + (1 if percent else 0): j + 3]]
+    if any(after[:2] == pair for pair in lx["bracket_after"]):
+        return True  # "$200 or less"
+    if any(t.lemma_.lower() in lx["threshold_nouns"] for t in doc[j: j + 3]):
+        return True  # "the 15 percent polling threshold"
+    before = [t.lower_ for t in doc[max(0, qstart - 3): qstart]]
+    if any(w in lx["bracket_before"] for w in before[-2:]) and (qualifier != "exact" or
+                                                                 before[-1:] in (["top"], ["bottom"], ["lower"], ["upper"])):
+        return True  # "incomes of more than $5 million", "the top 1 percent"
+    if qualifier in ("less_than", "more_than") and prev is not None and prev.pos_ in ("NOUN", "PRON") and \
+            (nxt is None or nxt.pos_ not in ("NOUN", "PROPN")) and value <= 120 and not percent:
+        return True  # "people under 30": an age bracket
+    h = doc[j - 1]
+    plain = not is_class and not percent and counts != "money" and qualifier == "exact"
+    for _ in range(4 if plain else 0):  # a figure in the subject of a hypothetical: "a 4-4 ruling would ..."
+        if h.dep_ in ("nsubj", "nsubjpass"):
+            if any(c.dep_ == "aux" and c.lower_ in lx["modals"] for c in h.head.children):
+                return True
+            break
+        if h.head is h:
+            break
+        h = h.head
+    return any(c.dep_ == "mark" and c.lower_ == "if" for a in doc[j - 1].ancestors for c in a.children
+               if a.pos_ in ("VERB", "AUX"))
 
 
 def _head_noun(doc: Doc, i: int, j: int) -> Token | None:
@@ -248,7 +302,11 @@ def _counts(noun: Token | None) -> str | None:
 
 
 def _qualifier(doc: Doc, i: int) -> tuple[str, int]:
-    """Qualifier written before token i, and the index where it starts."""
+    """Qualifier written before token i (or before its currency sign: "more than $5 million"),
+    and the index where it starts."""
+    if i > 0 and doc[i - 1].is_currency:
+        kind, k = _qualifier(doc, i - 1)
+        return (kind, k) if kind != "exact" else ("exact", i)
     for words, kind in _lex()["quals"]:
         n = len(words)
         if i - n >= 0 and [t.lower_ for t in doc[i - n: i]] == words:
@@ -363,12 +421,12 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
             counts = "percent"
         elif money:
             unit = next((t.text for t in doc[max(0, i - 1): end_i + 1] if t.is_currency), None) or "money"
-            counts = counts or "money"
+            counts = "money"  # what money is for is not what it counts
         if counts is None:
             continue
-        if i > 0 and doc[i - 1].lower_ in ("the", "both", "these", "those", "all") and value <= 10 \
-                and counts not in _lex()["class_names"] and not percent:
-            continue  # "the two states": a reference, not a reported figure
+        if _not_a_figure(doc, i, end_i, qstart if qualifier != "range" else start_i, value, qualifier, counts,
+                         percent, noun):
+            continue
         if percent:
             end_i += 1
         used.update(range(start_i, end_i))
