@@ -69,3 +69,71 @@ def test_vague_figure_counts_the_noun_after_of():
     """Regression: "dozens of trucks" counted "dozen" instead of the trucks."""
     c = analyze("Dozens of aid trucks waited at the crossing on Monday.").claims[0]
     assert c.counts == "aid_trucks" and c.qualifier == "range" and (c.low, c.high) == (24, 99)
+
+
+FIXED = [
+    # "N of them": the part counts what the whole counted
+    ("The navy has seized 31 boats this year, 12 of them from Brask, the harbour office said.", 12, "exact", None),
+    # a weight is a claim, measured in its unit
+    ("The freighter carried more than six tonnes of grain.", 6, "more_than", "grain"),
+    # a toll given as the value of "toll"/"number"
+    ("The health office put the final death toll at 19.", 19, "exact", "killed"),
+    ("The number of people wounded rose to 48 on Friday.", 48, "exact", "injured"),
+    # number words joined by a hyphen, and "trillion"
+    ("Thirty-two villages were flooded overnight.", 32, "exact", None),
+    ("The plan would cost $2.5 trillion over a decade.", 2.5e12, "exact", "money"),
+    # a qualifier before the currency sign
+    ("The firm lost more than $40 million last year.", 40e6, "more_than", "money"),
+    # hostages set free are counted as released, not as held
+    ("The rebels freed 14 hostages on Friday.", 14, "exact", "released"),
+]
+
+
+@pytest.mark.parametrize("text, value, qualifier, counts", FIXED)
+def test_fixed_misses(text, value, qualifier, counts):
+    hits = [c for c in analyze(text).claims if c.value == value]
+    assert hits, [(c.value, c.text) for c in analyze(text).claims]
+    assert hits[0].qualifier == qualifier
+    if counts:
+        assert hits[0].counts == counts
+
+
+def test_part_counts_like_the_whole():
+    cs = analyze("The navy has seized 31 boats this year, 12 of them from Brask, the harbour office said.").claims
+    assert [c.value for c in cs] == [31, 12] and cs[0].counts == cs[1].counts
+
+
+def test_toll_giver_claims_the_toll():
+    c = analyze("The Orsk Health Office put the final death toll at 19.").claims[0]
+    assert c.claimed_by is not None and "health office" in c.claimed_by.name.lower()
+
+
+@pytest.mark.parametrize("text", [
+    # references, not counts (the article "one", "no one", "their two ...")
+    "In one post, the mayor mocked his rival.",
+    "No one was available for comment on Sunday.",
+    "The two main parties refused to comment.",
+    "Their two nations signed the pact in spring.",
+    "One of the reasons is the cost of fuel.",
+    "The coverage was one-sided, the critics said.",
+    # brackets and thresholds
+    "Families earning $50,000 or less would get the credit.",
+    "Households with incomes above $2 million would pay a surcharge.",
+    "The top 1 percent of earners would pay more.",
+    "She missed the 10 percent polling threshold.",
+    # a figure in the subject of a hypothetical
+    "A 3-3 ruling would leave the law in place.",
+    # an enumeration inside a sentence
+    "His worries are, one, the cost, and two, the timing.",
+])
+def test_not_claims_found_in_precision_review(text):
+    assert analyze(text).claims == [], [(c.value, c.text) for c in analyze(text).claims]
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Only 1 percent of voters backed the plan.", 1),
+    ("At least one person was killed in the blast.", 1),
+    ("The nominee raised about $18 million in August.", 18e6),
+])
+def test_small_figures_that_are_claims(text, value):
+    assert [c.value for c in analyze(text).claims] == [value]

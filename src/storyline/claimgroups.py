@@ -128,7 +128,9 @@ def normalise_where(where: str | None) -> str | None:
 
 def subset_of(text: str) -> str:
     """The words that narrow a figure to a part ("412 Veldonian citizens" -> "veldonian"), or ""."""
-    words = re.findall(r"[A-Za-z][\w'-]*", text)[1:]
+    words = re.findall(r"[A-Za-z][\w'-]*", text)
+    if text[:1].isalpha():
+        words = words[1:]  # the capital of a figure that opens a sentence ("Over 1,400 people")
     return " ".join(w.lower() for w in words if w[0].isupper() or w.lower() in _lex()["subset"])
 
 
