@@ -137,3 +137,14 @@ def test_not_claims_found_in_precision_review(text):
 ])
 def test_small_figures_that_are_claims(text, value):
     assert [c.value for c in analyze(text).claims] == [value]
+
+
+def test_fraction_is_a_share():
+    c = analyze("The minister noted that two-thirds of the islanders were born after the war.").claims[0]
+    assert (c.value, c.unit, c.counts) == (66.7, "percent", "percent")
+
+
+def test_part_without_a_whole_counts_the_words_around():
+    """Regression: "nearly 300 of them" with no whole in the sentence was dropped."""
+    c = analyze("The president ordered nearly 300 of them to the border to assist the troops.").claims[0]
+    assert (c.value, c.qualifier, c.counts) == (300, "about", "troops")

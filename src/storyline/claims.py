@@ -59,6 +59,7 @@ def _toll_of(num: Token) -> Token | None:
     return None
 
 
+FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
 NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
 
@@ -192,6 +193,7 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
     prev = doc[qstart - 1] if qstart > 0 else None
     nxt = doc[j] if j < len(doc) else None
     if prev is not None and prev.lower_ in lx["reference_before"] and value <= 10 and not percent \
+            and (prev.lower_ not in ("that", "this") or prev.dep_ == "det") \
             and qualifier == "exact" and (not is_class or (counts == "people" and value <= 2)):
         return True  # "the two states", "their two nations", "the world's two biggest polluters", "the two women"
     if value == 1 and qualifier == "exact" and not percent and (not is_class or (nxt is not None and nxt.lower_ == "of")):
@@ -400,6 +402,12 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
                 low, high = round(value * 0.9, 2), round(value * 1.1, 2)
         percent = end_i < len(doc) and doc[end_i].text in ("%", "percent", "per")
         unit = "percent" if percent else None
+        frac = FRACTIONS.get(doc[end_i + 1].lower_) if end_i + 1 < len(doc) and doc[end_i].text in ("-", "–") \
+            and qualifier != "range" else None
+        if frac:  # "two-thirds of the population": a share, written as a percentage
+            value = round(value / frac * 100, 1)
+            low, high = (None if b is None else round(b / frac * 100, 1) for b in (low, high))
+            percent, unit, end_i = True, "percent", end_i + 1
         money = any(t.ent_type_ == "MONEY" for t in doc[i:j])
         noun = _head_noun(doc, i, end_i) if not percent else None
         counts = _counts(noun)
@@ -410,7 +418,10 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
             noun = None
             sent0 = doc[i].sent
             where_from = next((c for c in reversed(out) if c.end <= doc[i].idx and c.start >= sent0.start_char), None)
-            counts = where_from.counts if where_from is not None else None
+            if where_from is not None:
+                counts = where_from.counts
+            else:  # no whole in the sentence: "ordered nearly 300 of them to ..." counts as the words around say
+                noun = _head_noun(doc, i, end_i)
         elif noun is not None and noun.lemma_.lower() in _lex()["measure"]:
             # "eight tonnes of fish": the fish, measured in tonnes
             unit = noun.lemma_.lower()
