@@ -178,3 +178,38 @@ def test_dev_hostage_figures_agree(tmp_path):
     assert {200, 224} <= values
     assert len({claims[c]["article_id"] for c in g["claim_ids"]}) >= 2
     assert "TASS" in {arts[claims[c]["article_id"]]["outlet"] for c in g["claim_ids"]}
+
+
+def test_periods():
+    """Figures weeks apart with nothing between them are different periods; undated figures alone
+    say nothing about time and make no group."""
+    far = [m(12, date="2025-01-05", counts="killed"), m(40, date="2025-03-20", counts="killed", source="police")]
+    assert build_groups(far) == []
+    chain = [m(12, date="2025-01-05", counts="killed"), m(20, date="2025-01-20", counts="killed", source="a"),
+             m(31, date="2025-02-05", counts="killed", source="b"), m(30, date=None, counts="killed", source="c")]
+    [g] = build_groups(chain)
+    assert g.period == "2025-01-05/2025-02-05" and len(g.members) == 4
+    undated = [m(4, counts="strikes"), m(95, counts="strikes", source="police")]
+    assert build_groups(undated) == []
+
+
+def test_claims_command_prints_names_as_text(tmp_path):
+    """Names come from article text: '[red]' in an explanation is printed, not read as markup."""
+    import sqlite3
+
+    from storyline import api
+    from test_cli import run
+
+    p = tmp_path / "a.txt"
+    p.write_text("TARSK, June 2, 2025 (Corran Post) - At least 12 people were killed in Tarsk, the office said.",
+                 encoding="utf-8")
+    db = str(tmp_path / "m.db")
+    api.ingest([str(p)], db=db)
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("INSERT INTO claim_groups VALUES ('g1', 'killed', NULL, NULL, 'agree', "
+                    "'killed: [red]Corran Post[/red] says at least 12', '[]')")
+    con.close()
+    r = run("claims", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "[red]Corran Post[/red]" in r.stdout

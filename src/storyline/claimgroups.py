@@ -18,7 +18,9 @@ Two claims are about the same thing when
    ``per_day``) the date must match too; the other classes are running totals compared over time.
 
 Period: a claim's date is its ``as_of`` (the date its sentence names, else the article's
-date); the group's period runs from its first to its last date.
+date). Figures more than ``window_days`` apart with nothing between them fall into separate
+periods; undated figures join a period only when there is one, and a group needs at least one
+dated figure. The group's period runs from its first to its last date.
 
 Verdict: each claim is an interval (exact: the value; about: ±10%; more than: open above;
 ranges as written). Two claims are compatible when their intervals meet. A group is
@@ -32,6 +34,7 @@ given articles' claims count.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -59,7 +62,7 @@ def _lex() -> dict[str, Any]:
     inc = "|".join(sorted((re.escape(w) for w in g["incidents"]), key=len, reverse=True))
     return {
         "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
-        "per_day": set(g["per_day"]), "subset": set(g["subset_words"]),
+        "per_day": set(g["per_day"]), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
         "generic": set(g["generic_places"]),
         "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
                             r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.I),
@@ -106,7 +109,8 @@ class Group:
 
     @property
     def id(self) -> str:
-        return stable_id("claim_group", self.counts, self.scope, self.where or "")
+        first = min((m.date for m in self.members if m.date), default="")
+        return stable_id("claim_group", self.counts, self.scope, self.where or "", first)
 
     @property
     def period(self) -> str | None:
@@ -236,12 +240,33 @@ def build_groups(members: Iterable[Member]) -> list[Group]:
         for m in ms:
             where = m.where if m.where else (places[0] if len(places) == 1 else None)
             by_place.setdefault(where, []).append(m)
-        for where, group_members in sorted(by_place.items(), key=lambda kv: kv[0] or ""):
-            if len(group_members) < 2:
-                continue
-            g = Group(counts, where, scope, sorted(group_members, key=lambda m: m.id))
-            judge(g)
-            out.append(g)
+        for where, placed in sorted(by_place.items(), key=lambda kv: kv[0] or ""):
+            for group_members in windows(placed):
+                if len(group_members) < 2:
+                    continue
+                g = Group(counts, where, scope, sorted(group_members, key=lambda m: m.id))
+                judge(g)
+                out.append(g)
+    return out
+
+
+def windows(ms: list[Member]) -> list[list[Member]]:
+    """Split figures into periods: a new period starts after a gap of more than ``window_days``
+    without a figure. Undated figures join the period when there is exactly one; a period with no
+    dated figure at all is not a group (nothing says the figures are of the same time)."""
+    gap = _lex()["window_days"]
+    dated = sorted((m for m in ms if m.date), key=lambda m: m.date or "")
+    out: list[list[Member]] = []
+    last: dt.date | None = None
+    for m in dated:
+        d = dt.date.fromisoformat(m.date or "")
+        if last is None or (d - last).days > gap:
+            out.append([])
+        out[-1].append(m)
+        last = d
+    undated = [m for m in ms if not m.date]
+    if len(out) == 1:
+        out[0].extend(undated)
     return out
 
 

@@ -173,12 +173,15 @@ def claims(db: str = DB_OPT,
     t = Table(title="Claims")
     for col in ("counts", "where", "figure", "source", "date", "verdict"):
         t.add_column(col, overflow="fold")
+    from rich.markup import escape  # names and places come from article text: never read them as markup
+
     for r in res["claims"]:
         src = r["source"] + (" (outlet)" if r["source_kind"] == "outlet" else "")
-        t.add_row(r["counts"], r["where"] or "-", r["figure"], src, r["date"] or "-", r["verdict"] or "-")
+        t.add_row(*(escape(x) for x in (r["counts"], r["where"] or "-", r["figure"], src, r["date"] or "-",
+                                        r["verdict"] or "-")))
     out.print(t)
     for g in res["groups"]:
-        out.print(f"[bold]{g['verdict']}[/] {g['explanation']}", highlight=False)
+        out.print(f"[bold]{g['verdict']}[/] {escape(g['explanation'])}", highlight=False)
 
 
 def main() -> None:  # pragma: no cover
