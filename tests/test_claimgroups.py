@@ -213,3 +213,23 @@ def test_claims_command_prints_names_as_text(tmp_path):
     r = run("claims", "--db", db)
     assert r.returncode == 0, r.stderr
     assert "[red]Corran Post[/red]" in r.stdout
+
+
+@pytest.mark.parametrize("before, after, counts, scope", [
+    ("Officials said ", " people were killed in Tarsk on Tuesday.", "killed", "day"),
+    ("", " people were wounded overnight, the office said.", "injured", "day"),
+    ("The death toll in Tarsk rose to ", " on Tuesday.", "killed", "total"),
+    ("At least ", " people were killed in Dravik as of Tuesday.", "killed", "total"),
+    ("Gunmen took more than ", " hostages on Sunday.", "hostages", "total"),   # a stock, not a daily count
+])
+def test_day_scope(before, after, counts, scope):
+    assert scope_of(before, after, counts) == scope
+
+
+def test_daily_count_is_not_compared_with_the_toll():
+    """'12 killed on Tuesday' and 'the toll rose to 10,000' the same day are not a conflict."""
+    day = m(12, date="2025-06-03", counts="killed", scope="day", where="Tarsk")
+    toll = m(10000, date="2025-06-03", counts="killed", where="Tarsk", source="health office")
+    toll2 = m(10050, "about", date="2025-06-03", counts="killed", where="Tarsk", source="police")
+    [g] = build_groups([day, toll, toll2])
+    assert day not in g.members and g.verdict == "agree"

@@ -6,8 +6,10 @@ Two claims are about the same thing when
    classes ("people", "percent") and raw nouns outside the vocabulary are not grouped
    (data/claimgroups.json, ``grouped``);
 2. they have the same scope: a figure tied to one incident ("12 killed in the attack",
-   "the blast wounded 30") is compared only with figures of the same incident noun; every other
-   figure is read as a running total for its place ("the toll rose to 27", "224 hostages");
+   "the blast wounded 30") is compared only with figures of the same incident noun; a count of
+   the dead or wounded tied to one day ("12 were killed on Tuesday", no "toll", "so far", "since")
+   only with figures of that day; every other figure is read as a running total for its place
+   ("the toll rose to 27", "224 hostages");
 3. they name the same place, after normalisation (aliases, "the", generic words such as
    "the enclave" read as no place). A figure with no place joins the group of its class and
    scope when exactly one place is named for it across the store; otherwise the unplaced
@@ -62,7 +64,9 @@ def _lex() -> dict[str, Any]:
     inc = "|".join(sorted((re.escape(w) for w in g["incidents"]), key=len, reverse=True))
     return {
         "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
-        "per_day": set(g["per_day"]), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
+        "per_day": set(g["per_day"]), "daily": set(g["daily_scope"]),
+        "cumulative": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in g["cumulative"]) + r")\b", re.I),
+        "day": re.compile(g["day_pattern"], re.I), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
         "generic": set(g["generic_places"]),
         "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
                             r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.I),
@@ -148,13 +152,22 @@ def _sentence_before(text: str) -> str:
     return text[cut + 1:] if cut >= 0 else text
 
 
-def scope_of(before: str, after: str) -> str:
-    """'incident:<noun>' when the figure is tied to one incident, else 'total'."""
+def scope_of(before: str, after: str, counts: str | None = None) -> str:
+    """'incident:<noun>' when the figure is tied to one incident; 'day' when a count of the dead or
+    wounded is tied to one day ("12 were killed on Tuesday") and nothing marks a running total;
+    else 'total'."""
     lx = _lex()
-    m = lx["after"].search(_sentence_after(after)[:90])
+    sent_after, sent_before = _sentence_after(after), _sentence_before(before)
+    m = lx["after"].search(sent_after[:90])
     if m is None:
-        m = lx["before"].search(_sentence_before(before))
-    return f"incident:{m[1].lower()}" if m else "total"
+        m = lx["before"].search(sent_before)
+    if m:
+        return f"incident:{m[1].lower()}"
+    if counts in lx["daily"]:
+        sentence = f"{sent_before} # {sent_after}"
+        if not lx["cumulative"].search(sentence) and lx["day"].search(sentence):
+            return "day"
+    return "total"
 
 
 def _interval(m: Member) -> tuple[float, float]:
@@ -222,7 +235,7 @@ def part_key(m: Member) -> str:
     """What besides class and place must match: the scope, a subset ("Veldonian citizens"), and
     for per-day classes the date."""
     key = m.scope + (f"|of:{m.subset}" if m.subset else "")
-    if m.counts in _lex()["per_day"]:
+    if m.counts in _lex()["per_day"] or m.scope == "day":
         key += f"|on:{m.date or 'undated'}"
     return key
 
@@ -286,7 +299,7 @@ def _members(store: Any, classes: Iterable[str]) -> list[Member]:
     for r in rows:
         source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
         out.append(Member(r["id"], r["article_id"], r["value"], r["low"], r["high"], r["qualifier"], r["counts"],
-                          normalise_where(r["where"]), scope_of(r["before"] or "", r["after"] or ""),
+                          normalise_where(r["where"]), scope_of(r["before"] or "", r["after"] or "", r["counts"]),
                           r["as_of"] or r["published"], source, subset_of(r["text"] or "")))
     return out
 
