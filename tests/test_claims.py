@@ -148,3 +148,12 @@ def test_part_without_a_whole_counts_the_words_around():
     """Regression: "nearly 300 of them" with no whole in the sentence was dropped."""
     c = analyze("The president ordered nearly 300 of them to the border to assist the troops.").claims[0]
     assert (c.value, c.qualifier, c.counts) == (300, "about", "troops")
+
+
+@pytest.mark.parametrize("text, where", [
+    ("Rebels hold 224 hostages taken from farms in Dravik.", "Dravik"),
+    ("At least 40 people were killed in Dravik on Sunday.", "Dravik"),
+    ("The death toll in Dravik rose to 61.", "Dravik"),
+])
+def test_where(text, where):
+    assert analyze(text).claims[0].where == where
