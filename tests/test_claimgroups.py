@@ -3,8 +3,8 @@ import json
 import os
 
 import pytest
-
 from conftest import ROOT
+
 from storyline.claimgroups import Group, Member, build_groups, judge, normalise_where, scope_of, subset_of
 
 GROUPS = os.path.join(ROOT, "tests", "fixtures", "claimgroups")
@@ -133,6 +133,8 @@ def test_fixture_groups_agree_conflict_update(fixture_db):
     for rec in g.values():
         assert {"id", "counts", "where", "claim_ids", "verdict", "explanation", "period"} <= set(rec)
         assert len(rec["claim_ids"]) >= 2
+        assert sorted(x["claim_id"] for x in rec["members"]) == sorted(rec["claim_ids"])
+    assert [x["date"] for x in g["injured"]["members"]] == ["2025-06-02", "2025-06-04"]
 
 
 def test_aggregate_is_incremental(fixture_db):
@@ -197,8 +199,9 @@ def test_claims_command_prints_names_as_text(tmp_path):
     """Names come from article text: '[red]' in an explanation is printed, not read as markup."""
     import sqlite3
 
-    from storyline import api
     from test_cli import run
+
+    from storyline import api
 
     p = tmp_path / "a.txt"
     p.write_text("TARSK, June 2, 2025 (Corran Post) - At least 12 people were killed in Tarsk, the office said.",

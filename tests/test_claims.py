@@ -1,7 +1,7 @@
 """Numeric claims on sentences written for these tests."""
 import pytest
-
 from conftest import analyze
+
 from storyline.claims import parse_number
 
 

@@ -65,13 +65,13 @@ def _lex() -> dict[str, Any]:
     return {
         "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
         "per_day": set(g["per_day"]), "daily": set(g["daily_scope"]),
-        "cumulative": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in g["cumulative"]) + r")\b", re.I),
-        "day": re.compile(g["day_pattern"], re.I), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
+        "cumulative": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in g["cumulative"]) + r")\b", re.IGNORECASE),
+        "day": re.compile(g["day_pattern"], re.IGNORECASE), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
         "generic": set(g["generic_places"]),
         "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
-                            r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.I),
+                            r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.IGNORECASE),
         "before": re.compile(r"\b(" + inc + r")\s+(?:\w+\s+){0,2}?(?:killed|wounded|injured|left|claimed|"
-                             r"destroyed|damaged)\s+(?:\w+\s+)?$", re.I),
+                             r"destroyed|damaged)\s+(?:\w+\s+)?$", re.IGNORECASE),
     }
 
 
@@ -128,7 +128,7 @@ def normalise_where(where: str | None) -> str | None:
     """One spelling per place: "the Gaza Strip" -> "Gaza"; "the enclave" -> None (no place named)."""
     if not where:
         return None
-    w = re.sub(r"^(the)\s+", "", where.strip(), flags=re.I)
+    w = re.sub(r"^(the)\s+", "", where.strip(), flags=re.IGNORECASE)
     if w.lower() in _lex()["generic"]:
         return None
     return _lex()["aliases"].get(w.lower(), _lex()["aliases"].get(where.strip().lower(), w))
@@ -337,18 +337,45 @@ def aggregate(store: Any, article_ids: Iterable[str]) -> None:
               json.dumps(sorted(m.id for m in g.members))) for g in groups])
 
 
+def claim_rows(store: Any, where_sql: str = "", args: tuple = ()) -> list[dict[str, Any]]:
+    """Claims as the reader sees them: figure in words, source (claimant, else the outlet), date."""
+    out = []
+    for r in store.rows(
+            'SELECT c.id, c.article_id, c.counts, c."where", c.value, c.low, c.high, c.qualifier, c.as_of, c.text, '
+            "ac.name AS claimant, a.outlet, a.path, a.published FROM claims c JOIN articles a ON a.id = c.article_id "
+            f"LEFT JOIN actors ac ON ac.id = c.claimed_by_id {where_sql} "
+            "ORDER BY c.counts, COALESCE(c.as_of, a.published) IS NULL, COALESCE(c.as_of, a.published), a.path, "
+            "c.start", args):
+        m = Member(r["id"], "", r["value"], r["low"], r["high"], r["qualifier"], r["counts"], None, "", None, "")
+        out.append({"claim_id": r["id"], "article_id": r["article_id"], "counts": r["counts"],
+                    "where": normalise_where(r["where"]), "figure": m.figure, "value": r["value"], "low": r["low"],
+                    "high": r["high"], "qualifier": r["qualifier"], "text": r["text"],
+                    "source": r["claimant"] or r["outlet"] or os.path.basename(r["path"] or ""),
+                    "source_kind": "claimant" if r["claimant"] else "outlet",
+                    "outlet": r["outlet"], "date": r["as_of"] or r["published"]})
+    return out
+
+
 def group_records(store: Any) -> list[dict[str, Any]]:
-    """Every stored group as an export record (type claim_group), in a stable order."""
+    """Every stored group as an export record (type claim_group), in a stable order, with its
+    members (claim id, source, figure, date) in date order."""
     out = []
     try:
         rows = list(store.rows('SELECT id, counts, "where", period, verdict, explanation, claim_ids '
                                "FROM claim_groups ORDER BY counts, id"))
     except sqlite3.OperationalError:
         return []  # a database written before claim groups existed
+    member = {c["claim_id"]: c for c in claim_rows(
+        store, "WHERE c.id IN (SELECT value FROM claim_groups, json_each(claim_groups.claim_ids))")}
     for r in rows:
+        ids = json.loads(r["claim_ids"])
+        ms = sorted((member[i] for i in ids if i in member), key=lambda c: (c["date"] is None, c["date"] or "",
+                                                                               c["claim_id"]))
         out.append({"type": "claim_group", "id": r["id"], "counts": r["counts"], "where": r["where"],
-                    "period": r["period"], "claim_ids": json.loads(r["claim_ids"]), "verdict": r["verdict"],
-                    "explanation": r["explanation"]})
+                    "period": r["period"], "claim_ids": ids, "verdict": r["verdict"],
+                    "explanation": r["explanation"],
+                    "members": [{k: c[k] for k in ("claim_id", "article_id", "source", "source_kind", "figure", "date")}
+                                for c in ms]})
     return out
 
 
@@ -358,20 +385,9 @@ def table(store: Any, counts: str | None = None) -> dict[str, Any]:
     if counts:
         groups = [g for g in groups if g["counts"] == counts]
     of = {cid: g for g in groups for cid in g["claim_ids"]}
-    where_sql = "WHERE c.counts = ?" if counts else "WHERE c.counts IS NOT NULL"
-    rows = []
-    for r in store.rows(
-            'SELECT c.id, c.counts, c."where", c.value, c.low, c.high, c.qualifier, c.as_of, c.text, '
-            "ac.name AS claimant, a.outlet, a.path, a.published FROM claims c JOIN articles a ON a.id = c.article_id "
-            f"LEFT JOIN actors ac ON ac.id = c.claimed_by_id {where_sql} "
-            "ORDER BY c.counts, COALESCE(c.as_of, a.published) IS NULL, COALESCE(c.as_of, a.published), a.path, c.start", (counts,) if counts else ()):
-        m = Member(r["id"], "", r["value"], r["low"], r["high"], r["qualifier"], r["counts"], None, "", None, "")
-        g = of.get(r["id"])
-        rows.append({"claim_id": r["id"], "counts": r["counts"], "where": normalise_where(r["where"]),
-                     "figure": m.figure, "value": r["value"], "low": r["low"], "high": r["high"],
-                     "qualifier": r["qualifier"], "text": r["text"],
-                     "source": r["claimant"] or r["outlet"] or os.path.basename(r["path"] or ""),
-                     "source_kind": "claimant" if r["claimant"] else "outlet",
-                     "outlet": r["outlet"], "date": r["as_of"] or r["published"],
-                     "group_id": g["id"] if g else None, "verdict": g["verdict"] if g else None})
+    rows = claim_rows(store, "WHERE c.counts = ?" if counts else "WHERE c.counts IS NOT NULL",
+                      (counts,) if counts else ())
+    for row in rows:
+        g = of.get(row["claim_id"])
+        row.update(group_id=g["id"] if g else None, verdict=g["verdict"] if g else None)
     return {"claims": rows, "groups": groups}
