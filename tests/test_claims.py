@@ -157,3 +157,15 @@ def test_part_without_a_whole_counts_the_words_around():
 ])
 def test_where(text, where):
     assert analyze(text).claims[0].where == where
+
+
+@pytest.mark.parametrize("text", [
+    "The talks began at 10:30 on Monday.",
+    "Under Article 12 of the charter, the council must meet.",
+    "The report, numbered 48213, was filed in the 1990s.",
+    "The convoy stopped 5 km from the border for two hours.",
+    "Call the hotline at 555-0148 for details.",
+    "The ceasefire began at 8 p.m. local time.",
+])
+def test_times_ids_distances_are_not_claims(text):
+    assert analyze(text).claims == []
