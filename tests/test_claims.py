@@ -169,3 +169,18 @@ def test_where(text, where):
 ])
 def test_times_ids_distances_are_not_claims(text):
     assert analyze(text).claims == []
+
+
+@pytest.mark.parametrize("text, value, qualifier, counts", [
+    ("Nearly half of the clinics in Dravik are out of service.", 50, "about", "percent"),
+    ("About a third of the harbour town was flooded.", 33.3, "about", "percent"),
+    ("Hundreds of thousands of people have fled south.", 200_000, "range", "displaced"),
+    ("The toll has risen to 61 dead and 140 wounded.", 61, "exact", "killed"),
+])
+def test_shares_vague_scales_and_nominal_adjectives(text, value, qualifier, counts):
+    c = next(c for c in analyze(text).claims if c.value == value)
+    assert (c.qualifier, c.counts) == (qualifier, counts)
+
+
+def test_half_of_a_period_is_not_a_share():
+    assert analyze("Talks resume in the second half of the year.").claims == []

@@ -44,7 +44,7 @@ def _lex() -> dict:
     quals = sorted(((q.split(), k) for q, k in c["qualifiers"]), key=lambda x: -len(x[0]))
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
-            "not": c["not_figures"], "triggers": {t for _, ts in c["classes"] for t in ts},
+            "not": c["not_figures"], "shares": c["shares"], "triggers": {t for _, ts in c["classes"] for t in ts},
             "toll": set(c["toll_nouns"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
 
 
@@ -132,6 +132,20 @@ def _vague(doc: Doc) -> Iterator[tuple[int, int, float, float]]:
                 j = t.i + len(words)
                 if j < len(doc) and doc[j].lower_ == "of" or phrase in ("several", "a few", "a dozen") and j < len(doc) and doc[j].pos_ == "NOUN":
                     yield t.i, j, lo, hi
+
+
+def _shares(doc: Doc) -> Iterator[tuple[int, int, float]]:
+    """'half of the hospitals', 'a third of the town': a share, as a percentage."""
+    shares = _lex()["shares"]
+    for t in doc:
+        for phrase, pct in shares.items():
+            words = phrase.split()
+            j = t.i + len(words)
+            prev = doc[t.i - 1].lower_ if t.i else ""
+            if t.lower_ == words[0] and j < len(doc) and doc[j].lower_ == "of" \
+                    and [x.lower_ for x in doc[t.i:j]] == words \
+                    and prev not in ("the", "first", "second", "last", "latter", "other", "this", "that"):
+                yield t.i, j, float(pct)
 
 
 def _skip(doc: Doc, i: int, j: int, value: float) -> bool:
@@ -247,6 +261,8 @@ def _head_noun(doc: Doc, i: int, j: int) -> Token | None:
             break
     if h.pos_ in ("NOUN", "PROPN") and h.i >= j - 1:
         return h
+    if h.pos_ == "ADJ" and h.i >= j and h.lemma_.lower() in _lex()["triggers"]:
+        return h  # "61 dead", "40 wounded": the adjective is the counted noun
     # "224 hostage held by ...": the noun right after the number
     if j < len(doc) and doc[j].pos_ in ("NOUN", "PROPN"):
         k = j
@@ -367,13 +383,15 @@ def _where(noun: Token | None, sent) -> str | None:  # type: ignore[no-untyped-d
 def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str | None) -> list[FoundClaim]:
     out: list[FoundClaim] = []
     used: set[int] = set()
-    groups: list[tuple[int, int, float | None, float | None, float | None]] = []
+    groups: list[tuple[int, int, float | None, float | None, float | None, float | None]] = []
     for i, j in _number_groups(doc):
-        groups.append((i, j, None, None, None))
+        groups.append((i, j, None, None, None, None))
     for i, j, lo, hi in _vague(doc):
-        groups.append((i, j, float(lo), float(lo), float(hi)))
-    groups.sort(key=lambda g: (g[0], g[1]))
-    for i, j, v0, lo0, hi0 in groups:
+        groups.append((i, j, float(lo), float(lo), float(hi), None))
+    for i, j, share in _shares(doc):
+        groups.append((i, j, None, None, None, share))
+    groups.sort(key=lambda g: (g[0], -g[1]))  # "hundreds of thousands" before "hundreds"
+    for i, j, v0, lo0, hi0, share in groups:
         if any(k in used for k in range(i, j)):
             continue
         if doc[i].is_space:
@@ -381,8 +399,10 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
         tokens = [t.text for t in doc[i:j]]
         qualifier, qstart = "exact", i
         low = high = None
-        rng = None if v0 is not None else _range(doc, i, j)
-        if v0 is not None:
+        rng = None if v0 is not None or share is not None else _range(doc, i, j)
+        if share is not None:
+            value, start_i, end_i = share, i, j
+        elif v0 is not None:
             value, low, high, qualifier = v0, lo0, hi0, "range"
             start_i, end_i = i, j
         elif rng is not None:
@@ -406,7 +426,7 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
                 low, high = None, value
             else:
                 low, high = round(value * 0.9, 2), round(value * 1.1, 2)
-        percent = end_i < len(doc) and doc[end_i].text in ("%", "percent", "per")
+        percent = end_i < len(doc) and doc[end_i].text in ("%", "percent", "per") or share is not None
         unit = "percent" if percent else None
         frac = FRACTIONS.get(doc[end_i + 1].lower_) if end_i + 1 < len(doc) and doc[end_i].text in ("-", "–") \
             and qualifier != "range" else None
@@ -444,7 +464,7 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
         if _not_a_figure(doc, i, end_i, qstart if qualifier != "range" else start_i, value, qualifier, counts,
                          percent, noun):
             continue
-        if percent:
+        if percent and share is None:
             end_i += 1
         used.update(range(start_i, end_i))
         s, e = doc[start_i].idx, doc[end_i - 1].idx + len(doc[end_i - 1].text)
