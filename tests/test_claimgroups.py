@@ -236,3 +236,16 @@ def test_daily_count_is_not_compared_with_the_toll():
     toll2 = m(10050, "about", date="2025-06-03", counts="killed", where="Tarsk", source="police")
     [g] = build_groups([day, toll, toll2])
     assert day not in g.members and g.verdict == "agree"
+
+
+def test_claim_dates_follow_the_corrected_year(sample_db):
+    """Regression: a claim dated against an article's first-guess year kept that year after the
+    corpus corrected the article's date (178 hostages 'as of' 2026 in a 2025 report)."""
+    from storyline import api
+
+    recs = list(api.export_records(sample_db))
+    published = {r["id"]: r["published"] for r in recs if r["type"] == "article"}
+    dated = [(r["as_of"], published[r["article_id"]]) for r in recs if r["type"] == "claim" and r["as_of"]]
+    assert len(dated) > 10
+    for as_of, pub in dated:
+        assert pub is None or as_of[:4] == pub[:4], (as_of, pub)
