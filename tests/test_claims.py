@@ -184,3 +184,18 @@ def test_shares_vague_scales_and_nominal_adjectives(text, value, qualifier, coun
 
 def test_half_of_a_period_is_not_a_share():
     assert analyze("Talks resume in the second half of the year.").claims == []
+
+
+@pytest.mark.parametrize("text, values, counts", [
+    # the earlier value of a change is not a claim of today: only the new figure is
+    ("The death toll rose from 20 to 31 overnight.", [31], "killed"),
+    ("The number of displaced rose from 1,200 to 1,400 people.", [1400], "displaced"),
+])
+def test_change_keeps_the_new_figure(text, values, counts):
+    cs = analyze(text).claims
+    assert [c.value for c in cs] == values and cs[0].counts == counts
+
+
+def test_from_to_without_a_change_is_a_range():
+    c = analyze("From 20 to 30 trucks a day cross at the Varn bridge.").claims[0]
+    assert (c.qualifier, c.low, c.high, c.counts) == ("range", 20, 30, "aid_trucks")

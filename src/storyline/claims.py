@@ -45,12 +45,18 @@ def _lex() -> dict:
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
             "not": c["not_figures"], "shares": c["shares"], "triggers": {t for _, ts in c["classes"] for t in ts},
-            "toll": set(c["toll_nouns"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
+            "toll": set(c["toll_nouns"]), "change": set(c["change_verbs"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
+
+
+def _change_from(doc: Doc, i: int) -> bool:
+    """'the toll rose from 20 to 31': the number at i is the earlier value of a change, not a range."""
+    return i >= 1 and doc[i - 1].lower_ == "from" and any(
+        a.lemma_.lower() in _lex()["change"] for a in doc[i].ancestors)
 
 
 def _toll_of(num: Token) -> Token | None:
     """'the toll rose to 27', 'put the death toll at 27': the toll noun a bare number is the value of."""
-    if num.dep_ != "pobj" or num.head.lower_ not in ("to", "at"):
+    if num.dep_ != "pobj" or num.head.lower_ not in ("to", "at", "from"):
         return None
     verb = num.head.head
     for c in verb.children:
@@ -285,7 +291,7 @@ def _counts(noun: Token | None) -> str | None:
     if noun.lemma_.lower() in _lex()["time"] or noun.lower_ in _lex()["time"]:
         return None
     lemmas: list[str] = [noun.lemma_.lower()]
-    toll = _toll_of(noun) if noun.pos_ == "NUM" else None
+    toll = _toll_of(noun)
     if toll is not None:
         # "the number of people injured rose to 55": the toll's own words say what is counted
         lemmas.extend(t.lemma_.lower() for t in toll.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
@@ -347,8 +353,7 @@ def _range(doc: Doc, i: int, j: int) -> tuple[float, float, int, int] | None:
         lo = parse_number([x.text for x in doc[i:j]])
         if lo is not None and hi is not None:
             return lo, hi, i - 1, e
-    if j + 1 < len(doc) and doc[j].lower_ in ("to", "-", "–") and _is_num(doc[j + 1]) and not (
-            i >= 1 and doc[i - 1].lower_ in ("from",)):
+    if j + 1 < len(doc) and doc[j].lower_ in ("to", "-", "–") and _is_num(doc[j + 1]) and not _change_from(doc, i):
         e = j + 1
         while e < len(doc) and _is_num(doc[e]):
             e += 1
@@ -413,7 +418,7 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
             if value is None:
                 continue
             start_i, end_i = i, j
-        if _skip(doc, i, j, value):
+        if _skip(doc, i, j, value) or (qualifier != "range" and _change_from(doc, i)):
             continue
         if qualifier != "range":
             qualifier, qstart = _qualifier(doc, i)
