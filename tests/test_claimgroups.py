@@ -224,6 +224,7 @@ def test_claims_command_prints_names_as_text(tmp_path):
     ("The death toll in Tarsk rose to ", " on Tuesday.", "killed", "total"),
     ("At least ", " people were killed in Dravik as of Tuesday.", "killed", "total"),
     ("Gunmen took more than ", " hostages on Sunday.", "hostages", "total"),   # a stock, not a daily count
+    ("Officials said ", " people were killed on Tuesday, bringing the toll to 40.", "killed", "day"),
 ])
 def test_day_scope(before, after, counts, scope):
     assert scope_of(before, after, counts) == scope

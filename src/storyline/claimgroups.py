@@ -66,7 +66,9 @@ def _lex() -> dict[str, Any]:
         "grouped": set(g["grouped"]), "rising": set(g["rising"]), "aliases": aliases,
         "per_day": set(g["per_day"]), "daily": set(g["daily_scope"]),
         "cumulative": re.compile(r"\b(?:" + "|".join(re.escape(w) for w in g["cumulative"]) + r")\b", re.IGNORECASE),
-        "day": re.compile(g["day_pattern"], re.IGNORECASE), "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
+        "day": re.compile(g["day_pattern"], re.IGNORECASE),
+        "total_clause": re.compile(r",\s*(?:" + "|".join(g["total_clause"]) + r")\b", re.IGNORECASE),
+        "window_days": int(g["window_days"]), "subset": set(g["subset_words"]),
         "generic": set(g["generic_places"]),
         "after": re.compile(r"^\W{0,3}(?:[\w'-]+\s+){0,5}?(?:in|during|by|from)\s+(?:the|a|an|this|that|last|"
                             r"[\w-]+'s)?\s*(?:[\w-]+\s+){0,2}?(" + inc + r")\b", re.IGNORECASE),
@@ -164,7 +166,10 @@ def scope_of(before: str, after: str, counts: str | None = None) -> str:
     if m:
         return f"incident:{m[1].lower()}"
     if counts in lx["daily"]:
-        sentence = f"{sent_before} # {sent_after}"
+        # only the words up to the next figure belong to this one: "12 were killed on Tuesday,
+        # bringing the toll to 40" makes 40 a total, not 12
+        own_after = lx["total_clause"].split(re.split(r"[0-9]", sent_after)[0])[0]
+        sentence = f"{re.split(r'[0-9]', sent_before)[-1]} # {own_after}"
         if not lx["cumulative"].search(sentence) and lx["day"].search(sentence):
             return "day"
     return "total"
