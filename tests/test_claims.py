@@ -199,3 +199,14 @@ def test_change_keeps_the_new_figure(text, values, counts):
 def test_from_to_without_a_change_is_a_range():
     c = analyze("From 20 to 30 trucks a day cross at the Varn bridge.").claims[0]
     assert (c.qualifier, c.low, c.high, c.counts) == ("range", 20, 30, "aid_trucks")
+
+
+@pytest.mark.parametrize("text, counts", [
+    # a thing class comes from the counted noun, not from a thing named nearby
+    ("Dozens of volunteers unloaded the aid trucks at the depot.", "volunteer"),
+    ("Hackers targeted the voter systems of more than 20 states.", "state"),
+    # what happened to the noun still decides ("soldiers" killed are counted as killed)
+    ("Twelve soldiers were killed near the border.", "killed"),
+])
+def test_counted_thing(text, counts):
+    assert analyze(text).claims[0].counts == counts

@@ -45,7 +45,7 @@ def _lex() -> dict:
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
             "not": c["not_figures"], "shares": c["shares"], "triggers": {t for _, ts in c["classes"] for t in ts},
-            "toll": set(c["toll_nouns"]), "change": set(c["change_verbs"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
+            "toll": set(c["toll_nouns"]), "things": set(c["thing_classes"]), "change": set(c["change_verbs"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
 
 
 def _change_from(doc: Doc, i: int) -> bool:
@@ -285,7 +285,7 @@ def _head_noun(doc: Doc, i: int, j: int) -> Token | None:
     return None
 
 
-def _counts(noun: Token | None) -> str | None:
+def _counts(noun: Token | None, context_things: bool = False) -> str | None:
     if noun is None:
         return None
     if noun.lemma_.lower() in _lex()["time"] or noun.lower_ in _lex()["time"]:
@@ -295,6 +295,8 @@ def _counts(noun: Token | None) -> str | None:
     if toll is not None:
         # "the number of people injured rose to 55": the toll's own words say what is counted
         lemmas.extend(t.lemma_.lower() for t in toll.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
+    # what the noun itself is ("trucks", "hospitals"), as opposed to what happened to it
+    own = set(lemmas) | {t.lemma_.lower() for c in noun.children if c.dep_ in ("amod", "compound") for t in c.subtree}
     for c in noun.children:
         if c.dep_ in ("amod", "compound", "acl", "relcl", "prep"):
             lemmas.extend(t.lemma_.lower() for t in c.subtree if t.pos_ in ("NOUN", "VERB", "ADJ"))
@@ -314,8 +316,12 @@ def _counts(noun: Token | None) -> str | None:
         hops += 1
     joined = " ".join(lemmas)
     for name, triggers in _lex()["classes"]:
+        # a thing class comes from the counted noun only: "dozens of volunteers" near "trucks"
+        # are not trucks; an event class (killed, evacuees ...) from the words around it too, and
+        # so does a bare number, whose counted thing is elsewhere in its clause ("split 4 to 1")
+        where = own if name in _lex()["things"] and not context_things and noun.pos_ != "NUM" else lemmas
         for trig in triggers:
-            if trig in lemmas or (" " in trig and trig in joined):
+            if trig in where or (" " in trig and trig in joined and name not in _lex()["things"]):
                 # "the militants released 58 hostages" counts hostages released, not held
                 verbs, other = _lex()["overrides"].get(name, ([], name))
                 return other if gov in verbs else name
@@ -453,6 +459,7 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
                 counts = where_from.counts
             else:  # no whole in the sentence: "ordered nearly 300 of them to ..." counts as the words around say
                 noun = _head_noun(doc, i, end_i)
+                counts = _counts(noun, context_things=True)
         elif noun is not None and noun.lemma_.lower() in _lex()["measure"]:
             # "eight tonnes of fish": the fish, measured in tonnes
             unit = noun.lemma_.lower()
