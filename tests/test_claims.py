@@ -181,6 +181,9 @@ def test_times_ids_distances_are_not_claims(text):
     ("Nearly half of the clinics in Dravik are out of service.", 50, "about", "percent"),
     ("About a third of the harbour town was flooded.", 33.3, "about", "percent"),
     ("Hundreds of thousands of people have fled south.", 200_000, "range", "displaced"),
+    ("Several thousand people were evacuated from the coast.", 3000, "range", "evacuees"),
+    ("One villager was killed in the raid.", 1, "exact", "killed"),
+    ("Police arrested 1 man near the quay.", 1, "exact", "detained"),
     ("The toll has risen to 61 dead and 140 wounded.", 61, "exact", "killed"),
 ])
 def test_shares_vague_scales_and_nominal_adjectives(text, value, qualifier, counts):

@@ -65,6 +65,7 @@ def _toll_of(num: Token) -> Token | None:
     return None
 
 
+SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 FRACTIONS = {"half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5, "fifths": 5}
 NUM_RE = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$")
 
@@ -138,6 +139,8 @@ def _vague(doc: Doc) -> Iterator[tuple[int, int, float, float]]:
                 j = t.i + len(words)
                 if j < len(doc) and doc[j].lower_ == "of" or phrase in ("several", "a few", "a dozen") and j < len(doc) and doc[j].pos_ == "NOUN":
                     yield t.i, j, lo, hi
+                elif phrase in ("several", "a few") and j < len(doc) and doc[j].lower_ in SCALES:
+                    yield t.i, j + 1, lo * SCALES[doc[j].lower_], hi * SCALES[doc[j].lower_]  # "a few hundred"
 
 
 def _shares(doc: Doc) -> Iterator[tuple[int, int, float]]:
@@ -209,14 +212,18 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
     # when only a verb further off does ("the two major parties ... release their returns")
     is_class = counts in _lex()["class_names"] and (noun is None or (noun.pos_ == "NUM" and noun.lower_ != "one") or
                                                     noun.lemma_.lower() in _lex()["triggers"]
-                                                    or noun.lower_ in _lex()["triggers"])
+                                                    or noun.lower_ in _lex()["triggers"]
+                                                    # "one Palestinian was killed": the verb of the noun itself
+                                                    or (noun.dep_ in ("nsubj", "nsubjpass", "dobj")
+                                                        and noun.head.lemma_.lower() in _lex()["triggers"]))
     prev = doc[qstart - 1] if qstart > 0 else None
     nxt = doc[j] if j < len(doc) else None
     if prev is not None and prev.lower_ in lx["reference_before"] and value <= 10 and not percent \
             and (prev.lower_ not in ("that", "this") or prev.dep_ == "det") \
             and qualifier == "exact" and (not is_class or (counts == "people" and value <= 2)):
         return True  # "the two states", "their two nations", "the world's two biggest polluters", "the two women"
-    if value == 1 and qualifier == "exact" and not percent and (not is_class or (nxt is not None and nxt.lower_ == "of")):
+    if value == 1 and qualifier == "exact" and not percent and doc[i].lower_ in ("one", "a", "an") \
+            and (not is_class or (nxt is not None and nxt.lower_ == "of")):
         return True  # "one tweet", "one of the reasons", "no one": the article "one", not a count
     if value == 1 and (prev is not None and prev.lower_ == "no" or nxt is not None and nxt.text in ("-", "–")):
         return True  # "one-sided"
