@@ -406,8 +406,8 @@ def find_claims(doc: Doc, disc: Discourse, quotes: list[Found], published: str |
         groups.append((i, j, None, None, None, None))
     for i, j, lo, hi in _vague(doc):
         groups.append((i, j, float(lo), float(lo), float(hi), None))
-    for i, j, share in _shares(doc):
-        groups.append((i, j, None, None, None, share))
+    for i, j, pct in _shares(doc):
+        groups.append((i, j, None, None, None, pct))
     groups.sort(key=lambda g: (g[0], -g[1]))  # "hundreds of thousands" before "hundreds"
     for i, j, v0, lo0, hi0, share in groups:
         if any(k in used for k in range(i, j)):
