@@ -191,6 +191,16 @@ def test_shares_vague_scales_and_nominal_adjectives(text, value, qualifier, coun
     assert (c.qualifier, c.counts) == (qualifier, counts)
 
 
+@pytest.mark.parametrize("text, values", [
+    # a bracket is about money or shares; "making more than 40 arrests" is a count
+    ("Police made more than 40 arrests in the port.", [40]),
+    # "seven, including two children" is a count, not an enumeration
+    ("Of the 40 dead, seven, including two children, were from Tarsk.", [40, 7, 2]),
+])
+def test_counts_the_bracket_and_enumeration_rules_keep(text, values):
+    assert [c.value for c in analyze(text).claims] == values
+
+
 def test_half_of_a_period_is_not_a_share():
     assert analyze("Talks resume in the second half of the year.").claims == []
 

@@ -45,6 +45,7 @@ def _lex() -> dict:
     return {"classes": c["classes"], "class_names": {n for n, _ in c["classes"]}, "time": set(c["time_units"]), "quals": quals,
             "words": c["number_words"], "vague": c["vague"], "measure": set(c["measure_units"]["units"]),
             "not": c["not_figures"], "shares": c["shares"], "triggers": {t for _, ts in c["classes"] for t in ts},
+            "persons": set(c["person_nouns"]),
             "toll": set(c["toll_nouns"]), "things": set(c["thing_classes"]), "change": set(c["change_verbs"]), "overrides": c["verb_overrides"], "partitive": set(c["partitive"])}
 
 
@@ -210,25 +211,25 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
     lx = _lex()["not"]
     # a class counts as named here when the counted noun itself says it ("the nine sailors"), not
     # when only a verb further off does ("the two major parties ... release their returns")
-    is_class = counts in _lex()["class_names"] and (noun is None or (noun.pos_ == "NUM" and noun.lower_ != "one") or
-                                                    noun.lemma_.lower() in _lex()["triggers"]
-                                                    or noun.lower_ in _lex()["triggers"]
-                                                    # "one Palestinian was killed": the verb of the noun itself
-                                                    or (noun.dep_ in ("nsubj", "nsubjpass", "dobj")
-                                                        and noun.head.lemma_.lower() in _lex()["triggers"]))
+    words = {noun.lemma_.lower(), noun.lower_} if noun is not None else set()
+    person = bool(words & _lex()["persons"])
+    is_class = person or counts in _lex()["class_names"] and (
+        noun is None or (noun.pos_ == "NUM" and noun.lower_ != "one") or bool(words & _lex()["triggers"])
+        # "one Palestinian was killed": the verb of the noun itself
+        or (noun.dep_ in ("nsubj", "nsubjpass", "dobj") and noun.head.lemma_.lower() in _lex()["triggers"]))
     prev = doc[qstart - 1] if qstart > 0 else None
     nxt = doc[j] if j < len(doc) else None
     if prev is not None and prev.lower_ in lx["reference_before"] and value <= 10 and not percent \
             and (prev.lower_ not in ("that", "this") or prev.dep_ == "det") \
-            and qualifier == "exact" and (not is_class or (counts == "people" and value <= 2)):
+            and qualifier == "exact" and (not is_class or ((counts == "people" or person) and value <= 2)):
         return True  # "the two states", "their two nations", "the world's two biggest polluters", "the two women"
     if value == 1 and qualifier == "exact" and not percent and doc[i].lower_ in ("one", "a", "an") \
             and (not is_class or (nxt is not None and nxt.lower_ == "of")):
         return True  # "one tweet", "one of the reasons", "no one": the article "one", not a count
     if value == 1 and (prev is not None and prev.lower_ == "no" or nxt is not None and nxt.text in ("-", "–")):
         return True  # "one-sided"
-    if value <= 10 and qualifier == "exact" and nxt is not None and nxt.text in (",", ":") and prev is not None \
-            and prev.text in (",", ":", ";", "and") and doc[j - 1].is_alpha:
+    if value <= 3 and qualifier == "exact" and nxt is not None and nxt.text in (",", ":") and prev is not None \
+            and prev.text in (",", ":", ";", "and") and doc[j - 1].is_lower:
         return True  # "is, one, his temperament, and two, his language": an enumeration
     after = [t.lower_ for t in doc[j + (1 if percent else 0): j + 3]]
     if any(after[:2] == pair for pair in lx["bracket_after"]):
@@ -236,8 +237,8 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
     if any(t.lemma_.lower() in lx["threshold_nouns"] for t in doc[j: j + 3]):
         return True  # "the 15 percent polling threshold"
     before = [t.lower_ for t in doc[max(0, qstart - 3): qstart]]
-    if any(w in lx["bracket_before"] for w in before[-2:]) and (qualifier != "exact" or
-                                                                 before[-1:] in (["top"], ["bottom"], ["lower"], ["upper"])):
+    if (percent or counts == "money") and any(w in lx["bracket_before"] for w in before[-2:]) and (
+            qualifier != "exact" or before[-1:] in (["top"], ["bottom"], ["lower"], ["upper"])):
         return True  # "incomes of more than $5 million", "the top 1 percent"
     if qualifier in ("less_than", "more_than") and prev is not None and prev.pos_ in ("NOUN", "PRON") and \
             (nxt is None or nxt.pos_ not in ("NOUN", "PROPN")) and value <= 120 and not percent:
