@@ -115,12 +115,15 @@ def test_toll_giver_claims_the_toll():
     "The two main parties refused to comment.",
     "Their two nations signed the pact in spring.",
     "One of the reasons is the cost of fuel.",
+    "One senior official said the talks would resume.",
     "The coverage was one-sided, the critics said.",
     # brackets and thresholds
     "Families earning $50,000 or less would get the credit.",
     "Households with incomes above $2 million would pay a surcharge.",
     "The top 1 percent of earners would pay more.",
     "She missed the 10 percent polling threshold.",
+    "The program helps people under 30 engage in public service.",
+    "Voters over 65 backed the measure.",
     # a figure in the subject of a hypothetical
     "A 3-3 ruling would leave the law in place.",
     # an enumeration inside a sentence

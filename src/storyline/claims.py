@@ -223,9 +223,9 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
             and (prev.lower_ not in ("that", "this") or prev.dep_ == "det") \
             and qualifier == "exact" and (not is_class or ((counts == "people" or person) and value <= 2)):
         return True  # "the two states", "their two nations", "the world's two biggest polluters", "the two women"
-    if value == 1 and qualifier == "exact" and not percent and doc[i].lower_ in ("one", "a", "an") \
-            and (not is_class or (nxt is not None and nxt.lower_ == "of")):
-        return True  # "one tweet", "one of the reasons", "no one": the article "one", not a count
+    if value == 1 and qualifier == "exact" and not percent and doc[i].lower_ in ("one", "a", "an") and (
+            not is_class or counts not in _lex()["class_names"] or (nxt is not None and nxt.lower_ == "of")):
+        return True  # "one tweet", "one of the reasons", "no one", "one official said": a reference, not a count
     if value == 1 and (prev is not None and prev.lower_ == "no" or nxt is not None and nxt.text in ("-", "–")):
         return True  # "one-sided"
     if value <= 3 and qualifier == "exact" and nxt is not None and nxt.text in (",", ":") and prev is not None \
@@ -241,8 +241,9 @@ def _not_a_figure(doc: Doc, i: int, j: int, qstart: int, value: float, qualifier
             qualifier != "exact" or before[-1:] in (["top"], ["bottom"], ["lower"], ["upper"])):
         return True  # "incomes of more than $5 million", "the top 1 percent"
     if qualifier in ("less_than", "more_than") and prev is not None and prev.pos_ in ("NOUN", "PRON") and \
-            (nxt is None or nxt.pos_ not in ("NOUN", "PROPN")) and value <= 120 and not percent:
-        return True  # "people under 30": an age bracket
+            value <= 120 and not percent and (nxt is None or nxt.pos_ not in ("NOUN", "PROPN") or prev.lower_ in (
+                "people", "voters", "adults", "children", "those", "men", "women", "anyone")):
+        return True  # "people under 30", "voters over 65": an age bracket
     h = doc[j - 1]
     plain = not is_class and not percent and counts != "money" and qualifier == "exact"
     for _ in range(4 if plain else 0):  # a figure in the subject of a hypothetical: "a 4-4 ruling would ..."
