@@ -5,7 +5,16 @@ import os
 import pytest
 from conftest import ROOT
 
-from storyline.claimgroups import Group, Member, build_groups, judge, normalise_where, scope_of, subset_of
+from storyline.claimgroups import (
+    Group,
+    Member,
+    build_groups,
+    compatible,
+    judge,
+    normalise_where,
+    scope_of,
+    subset_of,
+)
 
 GROUPS = os.path.join(ROOT, "tests", "fixtures", "claimgroups")
 DEV = os.path.join(ROOT, "..", "shared", "corpus", "dev")
@@ -250,3 +259,26 @@ def test_claim_dates_follow_the_corrected_year(sample_db):
     assert len(dated) > 10
     for as_of, pub in dated:
         assert pub is None or as_of[:4] == pub[:4], (as_of, pub)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+_figure = st.tuples(st.integers(1, 500), st.sampled_from(["exact", "about", "more_than", "at_least", "at_most"]),
+                    st.sampled_from(["2025-06-01", "2025-06-03", "2025-06-05", None]),
+                    st.sampled_from(["Corran Post", "police", "Meridian Wire"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_figure, min_size=2, max_size=6), st.randoms(use_true_random=False),
+       st.sampled_from(["killed", "hostages"]))
+def test_verdict_does_not_depend_on_order(figures, rnd, counts):
+    members = [m(v, q, d, s, counts) for v, q, d, s in figures]
+    g1 = Group(counts, None, "total", list(members))
+    judge(g1)
+    rnd.shuffle(members)
+    g2 = Group(counts, None, "total", members)
+    judge(g2)
+    assert (g1.verdict, g1.explanation) == (g2.verdict, g2.explanation)
+    if g1.verdict == "agree":  # agree means every two figures are compatible
+        assert all(compatible(a, b) for a in members for b in members)

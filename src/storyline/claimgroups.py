@@ -188,7 +188,7 @@ def compatible(a: Member, b: Member) -> bool:
 
 def judge(g: Group) -> None:
     """Set the group's verdict and a one-line explanation naming sources, figures and dates."""
-    ms = sorted(g.members, key=lambda m: (m.date is None, m.date or "", m.source, m.value, m.id))
+    ms = sorted(g.members, key=lambda m: (m.date is None, m.date or "", m.source, m.value, m.qualifier, m.id))
     what = g.counts.replace("_", " ") + (f" in {g.where}" if g.where else "")
     m0 = g.members[0]
     if m0.subset:
