@@ -4,6 +4,8 @@ import os
 
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.claimgroups import (
     Group,
@@ -259,10 +261,6 @@ def test_claim_dates_follow_the_corrected_year(sample_db):
     assert len(dated) > 10
     for as_of, pub in dated:
         assert pub is None or as_of[:4] == pub[:4], (as_of, pub)
-
-
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 _figure = st.tuples(st.integers(1, 500), st.sampled_from(["exact", "about", "more_than", "at_least", "at_most"]),
                     st.sampled_from(["2025-06-01", "2025-06-03", "2025-06-05", None]),
