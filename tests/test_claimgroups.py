@@ -204,6 +204,9 @@ def test_periods():
     assert g.period == "2025-01-05/2025-02-05" and len(g.members) == 4
     undated = [m(4, counts="strikes"), m(95, counts="strikes", source="police")]
     assert build_groups(undated) == []
+    odd = [m(12, date="2025-02-28", counts="killed"), m(14, date="2025-02-29", counts="killed", source="police")]
+    [g] = build_groups(odd)  # a date that is no calendar day counts as undated, it does not crash
+    assert g.period == "2025-02-28"
 
 
 def test_claims_command_prints_names_as_text(tmp_path):

@@ -268,16 +268,26 @@ def build_groups(members: Iterable[Member]) -> list[Group]:
     return out
 
 
+def _day(iso: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
 def windows(ms: list[Member]) -> list[list[Member]]:
     """Split figures into periods: a new period starts after a gap of more than ``window_days``
     without a figure. Undated figures join the period when there is exactly one; a period with no
     dated figure at all is not a group (nothing says the figures are of the same time)."""
     gap = _lex()["window_days"]
+    for m in ms:
+        if m.date and _day(m.date) is None:
+            m.date = None  # not a calendar date ("2025-02-29" after a year correction): undated
     dated = sorted((m for m in ms if m.date), key=lambda m: m.date or "")
     out: list[list[Member]] = []
     last: dt.date | None = None
     for m in dated:
-        d = dt.date.fromisoformat(m.date or "")
+        d = _day(m.date or "") or dt.date.min
         if last is None or (d - last).days > gap:
             out.append([])
         out[-1].append(m)
