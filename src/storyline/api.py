@@ -55,6 +55,22 @@ def _analyze_chunk(arts: list[Article]) -> list[Analysis | Failure]:
         return out
 
 
+def _store_results(store: Store, report: IngestReport, results: Iterable[Analysis | Failure],
+                   progress: Callable[[int, str], None] | None) -> None:
+    for r in results:
+        if isinstance(r, Failure):
+            report.failures.append(r)
+            store.record_failure(r.path, r.reason)
+        elif store.write(r):
+            report.added += 1
+            report.quotes += len(r.quotes)
+            report.claims += len(r.claims)
+        else:
+            report.unchanged += 1
+        if progress:
+            progress(1, r.path if isinstance(r, Failure) else r.article.path)
+
+
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
     chunk: list[Any] = []
     for it in items:
@@ -98,18 +114,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                 yield art
 
     def handle(results: list[Analysis | Failure]) -> None:
-        for r in results:
-            if isinstance(r, Failure):
-                report.failures.append(r)
-                store.record_failure(r.path, r.reason)
-            elif store.write(r):
-                report.added += 1
-                report.quotes += len(r.quotes)
-                report.claims += len(r.claims)
-            else:
-                report.unchanged += 1
-            if progress:
-                progress(1, r.path if isinstance(r, Failure) else r.article.path)
+        _store_results(store, report, results, progress)
 
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
@@ -174,3 +179,32 @@ def summary(db: str = DEFAULT_DB) -> dict[str, Any]:
         return out
     finally:
         store.close()
+
+
+def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None] | None = None) -> IngestReport:
+    """Merge a Parquet folder into the store: the partitions of `ingest --engine ray` (each
+    analysis written as a local ingest would, actors resolved across articles) and/or the
+    tables of `export --format parquet`. Idempotent: loading the same folder twice adds nothing."""
+    from . import scale, tables
+    from .errors import StorylineError
+
+    if not os.path.isdir(folder) or not (scale.has_analyses(folder) or tables.has_tables(folder)):
+        raise StorylineError(f"{folder} holds no storyline Parquet (no {scale.ANALYSES_DIR}/ or {tables.TABLES_DIR}/ "
+                             "folder); pass the -o folder of `ingest --engine ray` or `export --format parquet`")
+    store = Store(db)
+    report = IngestReport()
+    try:
+        if tables.has_tables(folder):
+            added = tables.import_tables(store, folder)
+            report.added += added.get("articles", 0)
+            report.quotes += added.get("quotes", 0)
+            report.claims += added.get("claims", 0)
+        if scale.has_analyses(folder):
+            rows = scale.analysis_rows(folder)
+            _store_results(store, report, (Failure(r["path"], r["error"]) if r["error"] is not None
+                                           else scale.decode(r["analysis"]) for r in rows), progress)
+            report.seen = report.added + report.unchanged + report.failed
+        store.resolve_dates()
+    finally:
+        store.close()
+    return report

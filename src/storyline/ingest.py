@@ -192,10 +192,6 @@ def read(path: str) -> Iterator[RawInput | InputError | Skipped]:
                 data = f.read()
             ext = os.path.splitext(path)[1].lower()
             name = path
-        text = decode(data, name)
-        del data
-        if len(text) > MAX_CHARS and ext not in JSONL_EXT | JSON_EXT | HTML_EXT:
-            raise InputError(name, _too_long(len(text)))
     except InputError as e:
         yield e
         return
@@ -205,6 +201,19 @@ def read(path: str) -> Iterator[RawInput | InputError | Skipped]:
         return
     except OSError as e:
         yield InputError(path, f"cannot read: {e.strerror or e}; check that it exists and is readable")
+        return
+    yield from parse(data, name, ext)
+
+
+def parse(data: bytes, name: str, ext: str) -> Iterator[RawInput | InputError]:
+    """The articles in the bytes of one input named ``name`` (a file of type ``ext``)."""
+    try:
+        text = decode(data, name)
+        del data
+        if len(text) > MAX_CHARS and ext not in JSONL_EXT | JSON_EXT | HTML_EXT:
+            raise InputError(name, _too_long(len(text)))
+    except InputError as e:
+        yield e
         return
     if ext in JSONL_EXT:
         for n, line in enumerate(text.splitlines(), 1):
