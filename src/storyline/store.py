@@ -185,6 +185,9 @@ class Store:
                 if y and (r["published"] is None or int(r["published"][:4]) != y):
                     self.db.execute("UPDATE articles SET published=?, published_source=? WHERE id=?",
                                     (dt.date(y, month, day).isoformat(), how, r["id"]))
+                    # figures "as of" the report's date follow it
+                    self.db.execute("UPDATE claims SET as_of=? WHERE article_id=? AND as_of=?",
+                                    (dt.date(y, month, day).isoformat(), r["id"], r["published"]))
                     n += 1
         return n
 
