@@ -124,6 +124,10 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             handle(_analyze_chunk(chunk))
     else:
         ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        if ctx.get_start_method() == "fork":
+            from .nlp import load
+
+            load()  # once, before the fork: the workers share the loaded model instead of each loading it
         # chunks are read in this thread (the store is not shared across threads) and handed
         # to the pool with a bounded window, so memory stays flat and the order is kept
         with ctx.Pool(workers) as pool:
