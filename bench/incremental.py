@@ -10,6 +10,7 @@ offsets still hold), its articles/quotes/claims/article_actors rows and its full
 inserted with executemany in large transactions; 30,000 extra person actors with invented names
 make the actor table large as well. Cached under out/bench/ and reused.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,17 +49,25 @@ def build(db: str, n: int) -> float:
     tpl = []
     for (aid,) in con.execute("SELECT id FROM articles ORDER BY path").fetchall():
         art = con.execute("SELECT * FROM articles WHERE id=?", (aid,)).fetchone()
-        tpl.append((art, con.execute("SELECT * FROM quotes WHERE article_id=?", (aid,)).fetchall(),
-                    con.execute("SELECT * FROM claims WHERE article_id=?", (aid,)).fetchall(),
-                    con.execute("SELECT * FROM article_actors WHERE article_id=?", (aid,)).fetchall()))
+        tpl.append(
+            (
+                art,
+                con.execute("SELECT * FROM quotes WHERE article_id=?", (aid,)).fetchall(),
+                con.execute("SELECT * FROM claims WHERE article_id=?", (aid,)).fetchall(),
+                con.execute("SELECT * FROM article_actors WHERE article_id=?", (aid,)).fetchall(),
+            )
+        )
     rowid = con.execute("SELECT max(rowid) FROM articles").fetchone()[0]
     batch: dict[str, list] = {"a": [], "f": [], "q": [], "c": [], "aa": []}
 
     def flush() -> None:
         with con:
-            con.executemany("INSERT INTO articles (rowid,id,path,outlet,dateline,published,published_source,"
-                            "dateline_date,title,url,body_start,repeated,text,ingested_at) "
-                            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", batch["a"])
+            con.executemany(
+                "INSERT INTO articles (rowid,id,path,outlet,dateline,published,published_source,"
+                "dateline_date,title,url,body_start,repeated,text,ingested_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                batch["a"],
+            )
             con.executemany("INSERT INTO articles_fts(rowid,title,text) VALUES (?,?,?)", batch["f"])
             con.executemany(f"INSERT INTO quotes VALUES ({','.join('?' * 13)})", batch["q"])
             con.executemany(f"INSERT INTO claims VALUES ({','.join('?' * 15)})", batch["c"])
@@ -80,12 +89,30 @@ def build(db: str, n: int) -> float:
             flush()
     flush()
     rnd = random.Random(7)
-    names = {" ".join(rnd.choice(string.ascii_uppercase) + "".join(rnd.choice("aeiounrstlkv") for _ in range(
-        rnd.randint(3, 8))) for _ in range(2)) for _ in range(EXTRA_PERSONS)}
+    names = {
+        " ".join(
+            rnd.choice(string.ascii_uppercase)
+            + "".join(rnd.choice("aeiounrstlkv") for _ in range(rnd.randint(3, 8)))
+            for _ in range(2)
+        )
+        for _ in range(EXTRA_PERSONS)
+    }
     with con:
-        con.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)",
-                        [(stable_id("actor", "person", person_key(nm)), nm, "person", None, "[]",
-                          json.dumps([nm]), person_key(nm)) for nm in sorted(names)])
+        con.executemany(
+            "INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    stable_id("actor", "person", person_key(nm)),
+                    nm,
+                    "person",
+                    None,
+                    "[]",
+                    json.dumps([nm]),
+                    person_key(nm),
+                )
+                for nm in sorted(names)
+            ],
+        )
     con.row_factory = sqlite3.Row
     store.resolve_dates()  # as the ingests that built a real store would have
     store.close()
@@ -139,9 +166,14 @@ def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         if os.path.exists(work + suffix):
             os.remove(work + suffix)
-    res = {"store_articles": n - len(news), "store_actors": actors, "build_seconds": built,
-           "empty_store_seconds": statistics.median(empty), "big_store_seconds": statistics.median(big),
-           "big_store_max_seconds": max(big)}
+    res = {
+        "store_articles": n - len(news),
+        "store_actors": actors,
+        "build_seconds": built,
+        "empty_store_seconds": statistics.median(empty),
+        "big_store_seconds": statistics.median(big),
+        "big_store_max_seconds": max(big),
+    }
     res["ratio_big_vs_empty"] = res["big_store_seconds"] / res["empty_store_seconds"]
     print(json.dumps(res, indent=2))
     if args.json:

@@ -1,4 +1,5 @@
 """Run a command and measure its wall time and the peak RSS of its process tree (via /proc)."""
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ def _children() -> dict[int, list[int]]:
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
         kids.setdefault(ppid, []).append(int(d))
     return kids
 
@@ -56,5 +57,10 @@ def run(cmd: list[str], env: dict[str, str] | None = None, interval: float = 0.1
     seconds = time.perf_counter() - t0
     done.set()
     th.join()
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "returncode": proc.returncode,
-            "stdout": out[-2000:], "stderr": err[-2000:]}
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": peak / 2**20,
+        "returncode": proc.returncode,
+        "stdout": out[-2000:],
+        "stderr": err[-2000:],
+    }

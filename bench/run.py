@@ -17,6 +17,7 @@ Texts: synthetic variations of our own fictional sample (storyline.synth), writt
 with --polnear DIR (default ../shared/eval/polnear when it exists) the PolNeAR texts are read at
 run time as a second throughput corpus (never copied into the repo).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,13 +76,17 @@ def throughput(corpus: str, repeat: int, tmp: str, with_two: bool = True) -> dic
     sec = {k: [r["seconds"] for r in v] for k, v in runs.items() if v}
     med = {k: statistics.median(v) for k, v in sec.items()}
     n = words(corpus)
-    out = {"words": n, "seconds": sec, "words_per_second": {k: n / v for k, v in med.items()},
-           "ratio_vs_spacy": med["spacy"] / med["w1"],
-           "ratio_vs_spacy_rounds": [a / b for a, b in zip(sec["spacy"], sec["w1"])],
-           "peak_rss_mb": {k: max(r["peak_rss_mb"] for r in v) for k, v in runs.items() if v}}
+    out = {
+        "words": n,
+        "seconds": sec,
+        "words_per_second": {k: n / v for k, v in med.items()},
+        "ratio_vs_spacy": med["spacy"] / med["w1"],
+        "ratio_vs_spacy_rounds": [a / b for a, b in zip(sec["spacy"], sec["w1"], strict=True)],
+        "peak_rss_mb": {k: max(r["peak_rss_mb"] for r in v) for k, v in runs.items() if v},
+    }
     if with_two:
         out["ratio_2_vs_1"] = med["w1"] / med["w2"]
-        out["ratio_2_vs_1_rounds"] = [a / b for a, b in zip(sec["w1"], sec["w2"])]
+        out["ratio_2_vs_1_rounds"] = [a / b for a, b in zip(sec["w1"], sec["w2"], strict=True)]
     return out
 
 
@@ -104,7 +109,9 @@ def events_on_off(corpus: str) -> dict | None:
     from storyline.ingest import RawInput, build_article
 
     with open(corpus, encoding="utf-8") as f:
-        arts = [build_article(RawInput(path=str(i), text=json.loads(line)["text"])) for i, line in enumerate(f)]
+        arts = [
+            build_article(RawInput(path=str(i), text=json.loads(line)["text"])) for i, line in enumerate(f)
+        ]
     list(analyze.analyze_batch(arts[:4]))  # load the model
     out: dict[str, list[float]] = {"on": [], "off": []}
     for _ in range(2):
@@ -129,44 +136,92 @@ def api_latency(tmp: str, articles: int | None) -> dict | None:
         return json.load(f)
 
 
+def _rounds(xs: list[float]) -> str:
+    return ", ".join(f"{x:.2f}" for x in xs)
+
+
 def table(res: dict) -> str:
     t = res["throughput"]
-    lines = ["| what | measured | ratio | goal |", "| --- | --- | --- | --- |"]
+    n = res["sizes"]["throughput"]
     wps = t["words_per_second"]
-    lines.append(f"| ingest --workers 1 vs plain spaCy (all components), {res['sizes']['throughput']} synthetic "
-                 f"articles, {t['words']:,} words | {wps['w1']:,.0f} vs {wps['spacy']:,.0f} words/s | "
-                 f"**{t['ratio_vs_spacy']:.2f}×** (rounds: {', '.join(f'{x:.2f}' for x in t['ratio_vs_spacy_rounds'])}) "
-                 f"| ≥ 1.0× |")
-    lines.append(f"| ingest --workers 2 vs --workers 1 | {wps['w2']:,.0f} vs {wps['w1']:,.0f} words/s | "
-                 f"**{t['ratio_2_vs_1']:.2f}×** (rounds: {', '.join(f'{x:.2f}' for x in t['ratio_2_vs_1_rounds'])}) "
-                 f"| ≥ 1.8× |")
+    rows = [("what", "measured", "ratio", "goal"), ("---",) * 4]
+    rows.append(
+        (
+            f"ingest --workers 1 vs plain spaCy (all components), {n} synthetic articles, {t['words']:,} words",
+            f"{wps['w1']:,.0f} vs {wps['spacy']:,.0f} words/s",
+            f"**{t['ratio_vs_spacy']:.2f}×** (rounds: {_rounds(t['ratio_vs_spacy_rounds'])})",
+            "≥ 1.0×",
+        )
+    )
+    rows.append(
+        (
+            "ingest --workers 2 vs --workers 1",
+            f"{wps['w2']:,.0f} vs {wps['w1']:,.0f} words/s",
+            f"**{t['ratio_2_vs_1']:.2f}×** (rounds: {_rounds(t['ratio_2_vs_1_rounds'])})",
+            "≥ 1.8×",
+        )
+    )
     if res.get("polnear"):
         p = res["polnear"]
-        lines.append(f"| PolNeAR texts ({p['words']:,} words): --workers 1 vs plain spaCy | "
-                     f"{p['words_per_second']['w1']:,.0f} vs {p['words_per_second']['spacy']:,.0f} words/s | "
-                     f"**{p['ratio_vs_spacy']:.2f}×** | ≥ 1.0× |")
+        pw = p["words_per_second"]
+        rows.append(
+            (
+                f"PolNeAR dev texts ({p['words']:,} words): --workers 1 vs plain spaCy",
+                f"{pw['w1']:,.0f} vs {pw['spacy']:,.0f} words/s",
+                f"**{p['ratio_vs_spacy']:.2f}×**",
+                "≥ 1.0×",
+            )
+        )
     m = res["memory"]
-    lines.append(f"| peak RSS of ingest (process + children), {m['small_articles']:,} vs {m['large_articles']:,} "
-                 f"articles, --workers 1 | {m['small_mb']:.0f} MB vs {m['large_mb']:.0f} MB | "
-                 f"**{m['large_mb'] / m['small_mb']:.2f}×** | flat (≈1.0×), < 1 GB |")
-    lines.append(f"| peak RSS with --workers 2 ({res['sizes']['throughput']} articles) | "
-                 f"{t['peak_rss_mb']['w2']:.0f} MB (plain spaCy: {t['peak_rss_mb']['spacy']:.0f} MB) | | < 1 GB |")
+    rows.append(
+        (
+            f"peak RSS of ingest (process + children), {m['small_articles']:,} vs {m['large_articles']:,} "
+            "articles, --workers 1",
+            f"{m['small_mb']:.0f} MB vs {m['large_mb']:.0f} MB",
+            f"**{m['large_mb'] / m['small_mb']:.2f}×**",
+            "flat (≈1.0×), < 1 GB",
+        )
+    )
+    rows.append(
+        (
+            f"peak RSS with --workers 2 ({n} articles)",
+            f"{t['peak_rss_mb']['w2']:.0f} MB (plain spaCy: {t['peak_rss_mb']['spacy']:.0f} MB)",
+            "",
+            "< 1 GB",
+        )
+    )
     inc = res.get("incremental")
     if inc:
-        lines.append(f"| one new article into a store of {inc['store_articles']:,} articles "
-                     f"({inc['store_actors']:,} actors), model loaded | {inc['big_store_seconds']:.3f} s "
-                     f"(empty store: {inc['empty_store_seconds']:.3f} s) | **{inc['ratio_big_vs_empty']:.2f}×** "
-                     f"| < 1 s |")
+        rows.append(
+            (
+                f"one new article into a store of {inc['store_articles']:,} articles ({inc['store_actors']:,} "
+                "actors), model loaded",
+                f"{inc['big_store_seconds']:.3f} s (empty store: {inc['empty_store_seconds']:.3f} s)",
+                f"**{inc['ratio_big_vs_empty']:.2f}×**",
+                "< 1 s",
+            )
+        )
     ev = res.get("events")
     if ev:
-        lines.append(f"| analysis with events on vs off | {ev['seconds_on']:.1f} s vs {ev['seconds_off']:.1f} s | "
-                     f"**{1 + ev['events_cost']:.2f}×** | |")
+        rows.append(
+            (
+                "analysis with events on vs off",
+                f"{ev['seconds_on']:.1f} s vs {ev['seconds_off']:.1f} s",
+                f"**{1 + ev['events_cost']:.2f}×**",
+                "",
+            )
+        )
     api = res.get("api_latency")
-    if api and "error" not in api:
-        lines.append(f"| HTTP API latency (bench/api_latency.py) | see out/bench.json | | p95 < 100 ms |")
-    elif api:
-        lines.append("| HTTP API latency (bench/api_latency.py) | failed, see out/bench.json | | |")
-    return "\n".join(lines)
+    if api:
+        rows.append(
+            (
+                "HTTP API latency (bench/api_latency.py)",
+                "failed, see out/bench.json" if "error" in api else "see out/bench.json",
+                "",
+                "p95 < 100 ms",
+            )
+        )
+    return "\n".join("| " + " | ".join(r) + " |" for r in rows)
 
 
 def main() -> None:
@@ -183,9 +238,10 @@ def main() -> None:
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench.json"))
     args = ap.parse_args()
     os.makedirs(os.path.dirname(args.json), exist_ok=True)
-    res: dict = {"sizes": {"throughput": args.articles, "small": args.small, "large": args.large,
-                           "store": args.store},
-                 "machine": {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()}}
+    res: dict = {
+        "sizes": {"throughput": args.articles, "small": args.small, "large": args.large, "store": args.store},
+        "machine": {"cpus": os.cpu_count(), "loadavg_start": os.getloadavg()},
+    }
     t0 = time.time()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = synth.write_jsonl(os.path.join(tmp, "corpus.jsonl"), args.articles)
@@ -197,15 +253,35 @@ def main() -> None:
                 print("throughput on PolNeAR texts …", file=sys.stderr)
                 res["polnear"] = throughput(pc, 1, tmp, with_two=False)
         print(f"memory at {args.small} and {args.large} articles …", file=sys.stderr)
-        small = (res["throughput"]["peak_rss_mb"]["w1"] if args.small == args.articles
-                 else ingest(synth.write_jsonl(os.path.join(tmp, "small.jsonl"), args.small), 1, tmp)["peak_rss_mb"])
+        small = (
+            res["throughput"]["peak_rss_mb"]["w1"]
+            if args.small == args.articles
+            else ingest(synth.write_jsonl(os.path.join(tmp, "small.jsonl"), args.small), 1, tmp)[
+                "peak_rss_mb"
+            ]
+        )
         large = ingest(synth.write_jsonl(os.path.join(tmp, "large.jsonl"), args.large), 1, tmp)
-        res["memory"] = {"small_articles": args.small, "large_articles": args.large, "small_mb": small,
-                         "large_mb": large["peak_rss_mb"], "large_seconds": large["seconds"]}
+        res["memory"] = {
+            "small_articles": args.small,
+            "large_articles": args.large,
+            "small_mb": small,
+            "large_mb": large["peak_rss_mb"],
+            "large_seconds": large["seconds"],
+        }
         print(f"one new article into a store of {args.store} …", file=sys.stderr)
         inc_json = os.path.join(tmp, "incremental.json")
-        r = subprocess.run([PY, os.path.join(ROOT, "bench", "incremental.py"), "--articles", str(args.store),
-                            "--json", inc_json], capture_output=True, text=True)
+        r = subprocess.run(
+            [
+                PY,
+                os.path.join(ROOT, "bench", "incremental.py"),
+                "--articles",
+                str(args.store),
+                "--json",
+                inc_json,
+            ],
+            capture_output=True,
+            text=True,
+        )
         res["incremental"] = json.load(open(inc_json)) if r.returncode == 0 else {"error": r.stderr[-1500:]}
         if "error" in res["incremental"]:
             print(res["incremental"]["error"], file=sys.stderr)
@@ -219,8 +295,10 @@ def main() -> None:
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(res, f, indent=2)
     print(table(res))
-    print(f"\n(load average {res['machine']['loadavg_start'][0]:.1f} → {res['machine']['loadavg_end'][0]:.1f} on "
-          f"{res['machine']['cpus']} CPUs; {res['seconds']:.0f} s; details in {os.path.relpath(args.json, ROOT)})")
+    print(
+        f"\n(load average {res['machine']['loadavg_start'][0]:.1f} → {res['machine']['loadavg_end'][0]:.1f} on "
+        f"{res['machine']['cpus']} CPUs; {res['seconds']:.0f} s; details in {os.path.relpath(args.json, ROOT)})"
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The baseline of `make bench`: plain spaCy, every component of the model, over a JSONL corpus.
 
-    python bench/spacy_baseline.py CORPUS.jsonl
+python bench/spacy_baseline.py CORPUS.jsonl
 """
+
 import json
 import sys
 
