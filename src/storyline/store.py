@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS claims (
   as_of TEXT, quote_id TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_source, published);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
 """
