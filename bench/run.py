@@ -83,6 +83,8 @@ def throughput(corpus: str, repeat: int, tmp: str, with_two: bool = True) -> dic
         "ratio_vs_spacy": med["spacy"] / med["w1"],
         "ratio_vs_spacy_rounds": [a / b for a, b in zip(sec["spacy"], sec["w1"], strict=True)],
         "peak_rss_mb": {k: max(r["peak_rss_mb"] for r in v) for k, v in runs.items() if v},
+        "cpu_seconds": {k: statistics.median(r["cpu_seconds"] for r in v) for k, v in runs.items() if v},
+        "peak_pss_mb": {k: max(r["peak_pss_mb"] for r in v) for k, v in runs.items() if v},
     }
     if with_two:
         out["ratio_2_vs_1"] = med["w1"] / med["w2"]
@@ -161,6 +163,15 @@ def table(res: dict) -> str:
             "≥ 1.8×",
         )
     )
+    cpu = t["cpu_seconds"]
+    rows.append(
+        (
+            "CPU seconds (all processes) for the same texts: plain spaCy / --workers 1 / --workers 2",
+            f"{cpu['spacy']:.1f} / {cpu['w1']:.1f} / {cpu['w2']:.1f} s",
+            f"**{cpu['spacy'] / cpu['w1']:.2f}×** (CPU, spaCy / storyline)",
+            "",
+        )
+    )
     if res.get("polnear"):
         p = res["polnear"]
         pw = p["words_per_second"]
@@ -184,8 +195,9 @@ def table(res: dict) -> str:
     )
     rows.append(
         (
-            f"peak RSS with --workers 2 ({n} articles)",
-            f"{t['peak_rss_mb']['w2']:.0f} MB (plain spaCy: {t['peak_rss_mb']['spacy']:.0f} MB)",
+            f"peak memory with --workers 2 ({n} articles): RSS summed over processes (PSS)",
+            f"{t['peak_rss_mb']['w2']:.0f} MB ({t['peak_pss_mb']['w2']:.0f} MB); --workers 1: "
+            f"{t['peak_rss_mb']['w1']:.0f} MB; plain spaCy: {t['peak_rss_mb']['spacy']:.0f} MB",
             "",
             "< 1 GB",
         )
