@@ -61,7 +61,17 @@ def encode(an: Analysis) -> str:
 
 def _hints(cls: type) -> dict[str, Any]:
     mod = __import__(cls.__module__, fromlist=["_"])
-    return typing.get_type_hints(cls, vars(mod))
+    try:
+        return typing.get_type_hints(cls, vars(mod))
+    except NameError:  # a record type imported only for type checking: look in every storyline module
+        import sys
+
+        ns: dict[str, Any] = {}
+        for name, m in list(sys.modules.items()):
+            if name.split(".")[0] == "storyline" and m is not None:
+                ns.update({k: v for k, v in vars(m).items() if isinstance(v, type)})
+        ns.update(vars(mod))
+        return typing.get_type_hints(cls, ns)
 
 
 def _build(tp: Any, v: Any) -> Any:
