@@ -29,6 +29,10 @@ test: install-test
 eval: install-test
 	$(PY) -m storyline.evaluate --shared $(SHARED) $(EVAL_ARGS)
 
+# speed and memory as ratios against baselines run side by side (see bench/run.py; ~10 min)
+bench: install-test
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lint: install-test
 	$(PY) -m pip install -q ruff
 	$(VENV)/bin/ruff check src tests

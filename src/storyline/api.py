@@ -56,6 +56,22 @@ def _analyze_chunk(arts: list[Article]) -> list[Analysis | Failure]:
         return out
 
 
+def _store_results(store: Store, report: IngestReport, results: Iterable[Analysis | Failure],
+                   progress: Callable[[int, str], None] | None) -> None:
+    for r in results:
+        if isinstance(r, Failure):
+            report.failures.append(r)
+            store.record_failure(r.path, r.reason)
+        elif store.write(r):
+            report.added += 1
+            report.quotes += len(r.quotes)
+            report.claims += len(r.claims)
+        else:
+            report.unchanged += 1
+        if progress:
+            progress(1, r.path if isinstance(r, Failure) else r.article.path)
+
+
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
     chunk: list[Any] = []
     for it in items:
@@ -72,8 +88,10 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
     """Read, analyse and store every article under ``paths``. Never raises for one bad input."""
     store = Store(db)
     report = IngestReport()
-    corpus_years = [int(r[0][:4]) for r in store.rows(
-        "SELECT published FROM articles WHERE published IS NOT NULL")]
+    # the per-article stage does not read the store, so an article gets the same record whatever
+    # was stored before (a rerun after a crash equals a clean run); the years of the rest of the
+    # corpus are applied after the batch, by store.resolve_dates()
+    corpus_years: list[int] = []
 
     def articles() -> Iterator[Article]:
         seen_ids: set[str] = set()
@@ -99,18 +117,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                 yield art
 
     def handle(results: list[Analysis | Failure]) -> None:
-        for r in results:
-            if isinstance(r, Failure):
-                report.failures.append(r)
-                store.record_failure(r.path, r.reason)
-            elif store.write(r):
-                report.added += 1
-                report.quotes += len(r.quotes)
-                report.claims += len(r.claims)
-            else:
-                report.unchanged += 1
-            if progress:
-                progress(1, r.path if isinstance(r, Failure) else r.article.path)
+        _store_results(store, report, results, progress)
 
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
@@ -118,6 +125,10 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             handle(_analyze_chunk(chunk))
     else:
         ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+        if ctx.get_start_method() == "fork":
+            from .nlp import load
+
+            load()  # once, before the fork: the workers share the loaded model instead of each loading it
         # chunks are read in this thread (the store is not shared across threads) and handed
         # to the pool with a bounded window, so memory stays flat and the order is kept
         with ctx.Pool(workers) as pool:
@@ -185,3 +196,30 @@ def claims(db: str = DEFAULT_DB, counts: str | None = None) -> dict[str, Any]:
         return claimgroups.table(store, counts)
     finally:
         store.close()
+def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None] | None = None) -> IngestReport:
+    """Merge a Parquet folder into the store: the partitions of `ingest --engine ray` (each
+    analysis written as a local ingest would, actors resolved across articles) and/or the
+    tables of `export --format parquet`. Idempotent: loading the same folder twice adds nothing."""
+    from . import scale, tables
+    from .errors import StorylineError
+
+    if not os.path.isdir(folder) or not (scale.has_analyses(folder) or tables.has_tables(folder)):
+        raise StorylineError(f"{folder} holds no storyline Parquet (no {scale.ANALYSES_DIR}/ or {tables.TABLES_DIR}/ "
+                             "folder); pass the -o folder of `ingest --engine ray` or `export --format parquet`")
+    store = Store(db)
+    report = IngestReport()
+    try:
+        if tables.has_tables(folder):
+            added = tables.import_tables(store, folder)
+            report.added += added.get("articles", 0)
+            report.quotes += added.get("quotes", 0)
+            report.claims += added.get("claims", 0)
+        if scale.has_analyses(folder):
+            rows = scale.analysis_rows(folder)
+            _store_results(store, report, (Failure(r["path"], r["error"]) if r["error"] is not None
+                                           else scale.decode(r["analysis"]) for r in rows), progress)
+            report.seen = report.added + report.unchanged + report.failed
+        store.resolve_dates()
+    finally:
+        store.close()
+    return report

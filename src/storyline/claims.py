@@ -131,9 +131,17 @@ def _number_groups(doc: Doc) -> Iterator[tuple[int, int]]:
             i += 1
 
 
+@lru_cache(maxsize=1)
+def _vague_firsts() -> frozenset[str]:
+    return frozenset(p.split()[0] for p in _lex()["vague"])
+
+
 def _vague(doc: Doc) -> Iterator[tuple[int, int, float, float]]:
     vague = _lex()["vague"]
+    firsts = _vague_firsts()
     for t in doc:
+        if t.lower_ not in firsts:
+            continue
         for phrase, (lo, hi) in vague.items():
             words = phrase.split()
             if t.lower_ == words[0] and doc[t.i: t.i + len(words)].text.lower() == phrase:

@@ -36,8 +36,16 @@ def _fail(msg: str) -> None:
 def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
            db: str = DB_OPT,
            workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes for the analysis."),
-           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+           engine: str = typer.Option("local", "--engine", help="local, or ray (Ray Data; writes Parquet to -o)."),
+           address: str = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001); "
+                                       "default: a local Ray on 127.0.0.1."),
+           output: str = typer.Option(None, "--output", "-o", help="With --engine ray: the Parquet folder to write "
+                                      "(merge it with `storyline load`).")) -> None:
     """Read, analyse and store articles (.txt, .html, .json, .jsonl). Exit 1 if any input failed."""
+    if engine != "local":
+        _ingest_ray(paths, engine, address, output, workers)
+        return
     try:
         show = not quiet and err.is_terminal
         with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -50,6 +58,40 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
         return
     for p in rep.skipped:
         err.print(f"[dim]skipped {p}: not an article file[/]")
+    _summary(rep, db)
+
+
+def _ingest_ray(paths: list[str], engine: str, address: str | None, output: str | None, workers: int) -> None:
+    from . import scale
+
+    if engine != "ray":
+        _fail(f"unknown engine {engine!r}; use local or ray")
+    if not output:
+        _fail("--engine ray writes Parquet partitions: give the folder with -o FOLDER, then `storyline load FOLDER`")
+    try:
+        n = scale.run(paths, output, address=address, num_cpus=None if address or workers <= 1 else workers)
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    err.print(f"wrote {n} analysed articles and input errors to {output}/{scale.ANALYSES_DIR}/; "
+              f"merge them with `storyline load {output} --db FILE`")
+
+
+@app.command()
+def load(folder: str = typer.Argument(..., help="A Parquet folder from `ingest --engine ray` or `export --format "
+                                      "parquet`."),
+         db: str = DB_OPT) -> None:
+    """Merge Parquet partitions or an exported store into the database (idempotent). Exit 1 if any input failed."""
+    try:
+        rep = api.load(folder, db=db)
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    _summary(rep, db)
+
+
+def _summary(rep: api.IngestReport, db: str) -> None:
+    """Every failed input with its reason, the counts; exit status 1 if anything failed."""
     for f in rep.failures:
         err.print(f"[yellow]failed:[/] {f.path}: {f.reason}")
     err.print(f"{rep.added} added, {rep.unchanged} already stored, {rep.failed} failed "
@@ -79,6 +121,9 @@ def export(db: str = DB_OPT,
             if output == "-":
                 _fail("parquet needs a folder: -o FOLDER")
             counts = write_parquet(store, output)
+            from .tables import export_tables
+
+            export_tables(store, output)  # every table, row for row, for `storyline load`
             err.print(f"wrote {sum(counts.values())} records to {output}/ ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
         elif output == "-":
             write_jsonl(store, sys.stdout)

@@ -131,6 +131,7 @@ class Discourse:
 
     def __init__(self, doc: Doc):
         self.doc = doc
+        self.text = doc.text  # Doc.text rebuilds the string on every call
         self.actors: list[LocalActor] = []
         self._by_key: dict[str, LocalActor] = {}
         self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
@@ -259,7 +260,7 @@ class Discourse:
         lx = _lex()
         pos = head.idx if pos is None else pos
         span = _np_span(head)
-        text = doc.text[span[0]:span[1]]
+        text = self.text[span[0]:span[1]]
         low = head.lower_
         # 1. a named person inside the phrase; a title phrase may hold the name further on:
         # "Deputy Foreign Minister and Special Representative ... Mikhail Bogdanov"
@@ -270,7 +271,7 @@ class Discourse:
             if persons:
                 ents = persons
                 span = (span[0], max(span[1], persons[0].end_char))
-                text = doc.text[span[0]:span[1]]
+                text = self.text[span[0]:span[1]]
         for label in ("PERSON", "ORG"):
             for e in ents:
                 if e.label_ == label:

@@ -26,7 +26,8 @@ HTML_EXT = {".html", ".htm", ".xhtml"}
 JSON_EXT = {".json"}
 JSONL_EXT = {".jsonl", ".ndjson"}
 ALL_EXT = TEXT_EXT | HTML_EXT | JSON_EXT | JSONL_EXT
-MAX_BYTES = 20_000_000  # one article larger than this is almost surely not an article
+MAX_BYTES = 20_000_000  # one article file larger than this is refused before it is read
+MAX_CHARS = 1_000_000  # spaCy's default max_length: one article longer than this is refused
 
 
 @dataclass
@@ -118,8 +119,38 @@ def _from_obj(obj: Any, path: str, where: str) -> RawInput:
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise InputError(where, "the object has no \"text\" (a non-empty string is required)")
+    if len(text) > MAX_CHARS:
+        raise InputError(where, _too_long(len(text)))
     meta = {k: obj[k] for k in ("id", "title", "url", "outlet", "published") if obj.get(k) is not None}
     return RawInput(path=str(obj.get("id") or where), text=text, meta=meta)
+
+
+def _too_long(n: int) -> str:
+    return (f"{n:,} characters is longer than the {MAX_CHARS:,}-character limit for one article; "
+            "split it into articles (one per file, or one per JSONL line)")
+
+
+def _utf16(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(2) in (b"\xff\xfe", b"\xfe\xff")
+
+
+def _read_jsonl(path: str) -> Iterator[RawInput | InputError]:
+    """A JSONL file line by line, so a file of any size streams in constant memory."""
+    with open(path, "rb") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{n}"
+            try:
+                if len(line) > MAX_BYTES:
+                    raise InputError(where, _too_long(len(line)))
+                yield _from_obj(json.loads(decode(line.removeprefix(b"\xef\xbb\xbf") if n == 1 else line, where)),
+                                path, where)
+            except json.JSONDecodeError as e:
+                yield InputError(where, f"not valid JSON ({e.msg}); fix or remove this line")
+            except InputError as e:
+                yield e
 
 
 def read(path: str) -> Iterator[RawInput | InputError | Skipped]:
@@ -147,22 +178,42 @@ def read(path: str) -> Iterator[RawInput | InputError | Skipped]:
             name = "<stdin>"
         else:
             if not os.path.exists(path):
-                yield InputError(path, "no such file or folder; check the path")
+                raise FileNotFoundError(path) if in_folder else InputError(path, "no such file or folder; check the path")
+            if os.path.splitext(path)[1].lower() in JSONL_EXT and not _utf16(path):
+                yield from _read_jsonl(path)
                 return
             size = os.path.getsize(path)
             if size > MAX_BYTES:
-                yield InputError(path, f"{size / 1e6:.0f} MB is too large for one article; split it or pass JSONL")
+                yield InputError(path, f"{size / 1e6:.0f} MB is larger than the {MAX_BYTES // 1_000_000} MB limit "
+                                       "for one article file; split it into articles (one per file, or one per "
+                                       "JSONL line)")
                 return
             with open(path, "rb") as f:
                 data = f.read()
             ext = os.path.splitext(path)[1].lower()
             name = path
-        text = decode(data, name)
     except InputError as e:
         yield e
         return
+    except FileNotFoundError:
+        yield InputError(path, "the file disappeared before it was read (deleted or moved during the run); "
+                               "check the path and ingest it again")
+        return
     except OSError as e:
         yield InputError(path, f"cannot read: {e.strerror or e}; check that it exists and is readable")
+        return
+    yield from parse(data, name, ext)
+
+
+def parse(data: bytes, name: str, ext: str) -> Iterator[RawInput | InputError]:
+    """The articles in the bytes of one input named ``name`` (a file of type ``ext``)."""
+    try:
+        text = decode(data, name)
+        del data
+        if len(text) > MAX_CHARS and ext not in JSONL_EXT | JSON_EXT | HTML_EXT:
+            raise InputError(name, _too_long(len(text)))
+    except InputError as e:
+        yield e
         return
     if ext in JSONL_EXT:
         for n, line in enumerate(text.splitlines(), 1):

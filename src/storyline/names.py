@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SUBS = [
     (r"kh", "h"), (r"ck", "k"), (r"q", "k"), (r"c(?=[aou])", "k"), (r"ph", "f"), (r"ou", "u"), (r"oo", "u"),
@@ -23,6 +24,7 @@ def fold(s: str) -> str:
     return re.sub(r"[\u2019'`\-.]", "", s.lower())
 
 
+@lru_cache(maxsize=65536)  # pure, and called for every name word of every article
 def word_key(word: str) -> str:
     """Key of one name word: vowels and common transliteration variants folded, doubles removed."""
     w = fold(word)

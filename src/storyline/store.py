@@ -47,6 +47,7 @@ CREATE TABLE IF NOT EXISTS claims (
   as_of TEXT, quote_id TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_source, published);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
 CREATE TABLE IF NOT EXISTS claim_groups (
   id TEXT PRIMARY KEY, counts TEXT, "where" TEXT, period TEXT, verdict TEXT, explanation TEXT,
@@ -137,7 +138,10 @@ class Store:
             if not cands:
                 # transliteration one edit away: scan the persons whose key starts alike
                 cands = self.db.execute("SELECT * FROM actors WHERE kind='person' AND substr(match_key,1,2)=?",
-                                        (key[:2],)).fetchall()
+                                        (key[:2],)).fetchall() if len(key) < 2 else self.db.execute(
+                    # the same prefix as a range, so the (kind, match_key) index answers it
+                    "SELECT * FROM actors WHERE kind='person' AND match_key >= ? AND match_key < ?",
+                    (key[:2], key[:2] + "\U0010ffff")).fetchall()
             for r in sorted(cands, key=lambda r: r["id"]):
                 forms = [r["name"]] + json.loads(r["aliases"])
                 if any(same_person(loc.name, f) for f in forms):
@@ -168,24 +172,35 @@ class Store:
         return gid
 
     def resolve_dates(self, today: Any = None) -> int:
-        """Give a year to articles whose dateline wrote only month and day, from the rest of the corpus."""
+        """Give a year to articles whose dateline wrote only month and day, from the rest of the corpus.
+
+        Incremental: the corpus enters only through the median of its years, so when that median
+        is the one of the last pass, only the articles stored since then are looked at."""
         from .header import infer_year
         import datetime as dt
 
-        years = [int(r[0][:4]) for r in self.db.execute(
-            "SELECT published FROM articles WHERE published IS NOT NULL AND published_source IN "
-            "('metadata','dateline','date-line')")]
+        last_year = (today or dt.date.today()).year
+        years = sorted(y for (y,) in self.db.execute(
+            "SELECT CAST(substr(published, 1, 4) AS INTEGER) FROM articles WHERE published IS NOT NULL AND "
+            "published_source IN ('metadata','dateline','date-line')") if 1990 <= y <= last_year)
         if not years:
             return 0
+        median = years[len(years) // 2]
+        state = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('dates_median', 'dates_rowid')"))
+        since = int(state["dates_rowid"]) if state.get("dates_median") == str(median) and "dates_rowid" in state else -1
+        top = self.db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
         n = 0
         # articles with no year yet, and those whose year only a weekday gave (several years fit a
         # weekday; the corpus decides between them)
         rows = self.db.execute("SELECT id, text, dateline_date, published FROM articles WHERE dateline_date IS NOT NULL "
-                               "AND (published IS NULL OR published_source='weekday')").fetchall()
+                               "AND (published IS NULL OR published_source='weekday') AND rowid > ? AND rowid <= ?",
+                               (since, top)).fetchall()
         with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                                [("dates_median", str(median)), ("dates_rowid", str(top))])
             for r in rows:
                 month, day = int(r["dateline_date"][2:4]), int(r["dateline_date"][5:7])
-                y, how = infer_year(r["text"], month, day, years, today)
+                y, how = infer_year(r["text"], month, day, [median], today)
                 if y and (r["published"] is None or int(r["published"][:4]) != y):
                     self.db.execute("UPDATE articles SET published=?, published_source=? WHERE id=?",
                                     (dt.date(y, month, day).isoformat(), how, r["id"]))

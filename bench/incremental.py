@@ -1,0 +1,185 @@
+"""One new article into a big store: time of `api.ingest` of one file, the model already loaded,
+into an empty store and into a store of N articles (median of several new articles).
+
+    python bench/incremental.py [--articles 100000] [--db out/bench/store_N.db] [--rebuild]
+
+The big store is synthesised by writing rows directly (an hour of spaCy otherwise): 24 variants
+of our fictional sample are analysed and stored for real (Store.write, actors resolved); every
+further article is a copy of one of them with a unique closing line appended (so every record's
+offsets still hold), its articles/quotes/claims/article_actors rows and its full-text entry
+inserted with executemany in large transactions; 30,000 extra person actors with invented names
+make the actor table large as well. Cached under out/bench/ and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import string
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+from storyline import api, synth  # noqa: E402
+from storyline.names import person_key  # noqa: E402
+from storyline.records import stable_id, text_id  # noqa: E402
+from storyline.store import Store  # noqa: E402
+
+TEMPLATES = 24
+EXTRA_PERSONS = 30_000
+
+
+def build(db: str, n: int) -> float:
+    t0 = time.perf_counter()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    store = Store(db)
+    for an in api.analyze_texts(list(synth.articles(TEMPLATES))):
+        store.write(an)
+    con = store.db
+    con.row_factory = None
+    tpl = []
+    for (aid,) in con.execute("SELECT id FROM articles ORDER BY path").fetchall():
+        art = con.execute("SELECT * FROM articles WHERE id=?", (aid,)).fetchone()
+        tpl.append(
+            (
+                art,
+                con.execute("SELECT * FROM quotes WHERE article_id=?", (aid,)).fetchall(),
+                con.execute("SELECT * FROM claims WHERE article_id=?", (aid,)).fetchall(),
+                con.execute("SELECT * FROM article_actors WHERE article_id=?", (aid,)).fetchall(),
+            )
+        )
+    rowid = con.execute("SELECT max(rowid) FROM articles").fetchone()[0]
+    batch: dict[str, list] = {"a": [], "f": [], "q": [], "c": [], "aa": []}
+
+    def flush() -> None:
+        with con:
+            con.executemany(
+                "INSERT INTO articles (rowid,id,path,outlet,dateline,published,published_source,"
+                "dateline_date,title,url,body_start,repeated,text,ingested_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                batch["a"],
+            )
+            con.executemany("INSERT INTO articles_fts(rowid,title,text) VALUES (?,?,?)", batch["f"])
+            con.executemany(f"INSERT INTO quotes VALUES ({','.join('?' * 13)})", batch["q"])
+            con.executemany(f"INSERT INTO claims VALUES ({','.join('?' * 15)})", batch["c"])
+            con.executemany("INSERT INTO article_actors VALUES (?,?,?)", batch["aa"])
+        for v in batch.values():
+            v.clear()
+
+    for k in range(TEMPLATES, n):
+        art, quotes, claims, links = tpl[k % TEMPLATES]
+        text = art[11] + f"\n\n(Archive copy {k}.)"
+        aid = text_id(text)
+        rowid += 1
+        batch["a"].append((rowid, aid, f"archive/{k:07d}.txt", *art[2:11], text, art[12]))
+        batch["f"].append((rowid, art[7] or "", text))
+        batch["q"] += [(stable_id(aid, "quote", q[3], q[4], q[2]), aid, *q[2:]) for q in quotes]
+        batch["c"] += [(stable_id(aid, "claim", c[2], c[3]), aid, *c[2:]) for c in claims]
+        batch["aa"] += [(aid, lk, gid) for _, lk, gid in links]
+        if len(batch["a"]) >= 5000:
+            flush()
+    flush()
+    rnd = random.Random(7)
+    names = {
+        " ".join(
+            rnd.choice(string.ascii_uppercase)
+            + "".join(rnd.choice("aeiounrstlkv") for _ in range(rnd.randint(3, 8)))
+            for _ in range(2)
+        )
+        for _ in range(EXTRA_PERSONS)
+    }
+    with con:
+        con.executemany(
+            "INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)",
+            [
+                (
+                    stable_id("actor", "person", person_key(nm)),
+                    nm,
+                    "person",
+                    None,
+                    "[]",
+                    json.dumps([nm]),
+                    person_key(nm),
+                )
+                for nm in sorted(names)
+            ],
+        )
+    con.row_factory = sqlite3.Row
+    store.resolve_dates()  # as the ingests that built a real store would have
+    store.close()
+    return time.perf_counter() - t0
+
+
+def time_one(db: str, texts: list[str]) -> list[float]:
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        for i, t in enumerate(texts):
+            p = os.path.join(d, f"new_{i}.txt")
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(t)
+            t0 = time.perf_counter()
+            rep = api.ingest([p], db=db)
+            out.append(time.perf_counter() - t0)
+            assert rep.added == 1, rep
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--db", default=None)
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--json", default=None)
+    args = ap.parse_args()
+    db = args.db or os.path.join(ROOT, "out", "bench", f"store_{args.articles}.db")
+    os.makedirs(os.path.dirname(db), exist_ok=True)
+    built = None
+    ok = os.path.exists(db) and not args.rebuild
+    if ok:
+        with sqlite3.connect(db) as con:
+            ok = con.execute("SELECT count(*) FROM articles").fetchone()[0] >= args.articles
+    if not ok:
+        built = build(db, args.articles)
+    # a copy, so the timed ingests do not grow the cached store
+    work = db + ".work"
+    src, dst = sqlite3.connect(db), sqlite3.connect(work)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    api.analyze_texts(["Warm-up: the model is loaded before timing."])
+    news = [a["text"] for a in synth.articles(5, start=10_000_000)]
+    with tempfile.TemporaryDirectory() as d:
+        empty = time_one(os.path.join(d, "empty.db"), news)
+    big = time_one(work, news)
+    with sqlite3.connect(work) as con:
+        n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        actors = con.execute("SELECT count(*) FROM actors").fetchone()[0]
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(work + suffix):
+            os.remove(work + suffix)
+    res = {
+        "store_articles": n - len(news),
+        "store_actors": actors,
+        "build_seconds": built,
+        "empty_store_seconds": statistics.median(empty),
+        "big_store_seconds": statistics.median(big),
+        "big_store_max_seconds": max(big),
+    }
+    res["ratio_big_vs_empty"] = res["big_store_seconds"] / res["empty_store_seconds"]
+    print(json.dumps(res, indent=2))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as f:
+            json.dump(res, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
