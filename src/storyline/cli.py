@@ -36,7 +36,12 @@ def _fail(msg: str) -> None:
 def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, or - for standard input."),
            db: str = DB_OPT,
            workers: int = typer.Option(1, "--workers", "-w", min=1, help="Worker processes for the analysis."),
-           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")) -> None:
+           quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+           knowledge: list[str] = typer.Option([], "--knowledge", "-k",
+                                               help="A knowledge file of your own (countries, organisations, "
+                                                    "sector words; see storyline/data/knowledge.json). Repeatable."),
+           events: bool = typer.Option(True, "--events/--no-events", help="Code PLOVER events (on by default).")
+           ) -> None:
     """Read, analyse and store articles (.txt, .html, .json, .jsonl). Exit 1 if any input failed."""
     try:
         show = not quiet and err.is_terminal
@@ -44,7 +49,8 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
                       TextColumn("{task.description}"), console=err, disable=not show) as prog:
             task = prog.add_task("", total=None)
             rep = api.ingest(paths, db=db, workers=workers,
-                             progress=lambda n, p: prog.update(task, advance=n, description=os.path.basename(p)))
+                             progress=lambda n, p: prog.update(task, advance=n, description=os.path.basename(p)),
+                             events=events, knowledge=knowledge or None)
     except StorylineError as e:
         _fail(str(e))
         return
@@ -53,7 +59,7 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
     for f in rep.failures:
         err.print(f"[yellow]failed:[/] {f.path}: {f.reason}")
     err.print(f"{rep.added} added, {rep.unchanged} already stored, {rep.failed} failed "
-              f"({rep.quotes} quotes, {rep.claims} claims) -> {db}")
+              f"({rep.quotes} quotes, {rep.claims} claims, {rep.events} events) -> {db}")
     if rep.failed:
         raise typer.Exit(1)
 
@@ -61,14 +67,16 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
 @app.command()
 def export(db: str = DB_OPT,
            output: str = typer.Option("-", "--output", "-o", help="Output file, or - for standard output."),
-           fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, or parquet (a folder of one file per type).")
+           fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, parquet (a folder of one file per type), "
+                                                                  "or plover (PLOVER JSON Lines, one record per event).")
            ) -> None:
-    """Write every record (articles, quotes, claims, actors) as JSON Lines or Parquet."""
+    """Write every record (articles, quotes, claims, events, actors) as JSON Lines, Parquet or PLOVER."""
+    from .event_export import write_plover
     from .export import write_jsonl, write_parquet
     from .store import Store
 
-    if fmt not in ("jsonl", "parquet"):
-        _fail(f"unknown format {fmt!r}; use jsonl or parquet")
+    if fmt not in ("jsonl", "parquet", "plover"):
+        _fail(f"unknown format {fmt!r}; use jsonl, parquet or plover")
     try:
         store = Store(db, readonly=True)
     except StorylineError as e:
@@ -81,10 +89,10 @@ def export(db: str = DB_OPT,
             counts = write_parquet(store, output)
             err.print(f"wrote {sum(counts.values())} records to {output}/ ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
         elif output == "-":
-            write_jsonl(store, sys.stdout)
+            (write_plover if fmt == "plover" else write_jsonl)(store, sys.stdout)
         else:
             with open(output, "w", encoding="utf-8") as f:
-                n = write_jsonl(store, f)
+                n = (write_plover if fmt == "plover" else write_jsonl)(store, f)
             err.print(f"wrote {n} records to {output}")
     finally:
         store.close()

@@ -1,0 +1,720 @@
+"""Event coding: who did what to whom, when and where, typed with PLOVER 2.0.
+
+Works on the spaCy parse the analysis already has (no other model). The trigger lexicon is
+data (``data/events.json``): verb lemmas per type and mode with their argument patterns
+(a particle, a governed preposition, the object's lemmas), event nouns coded when a light verb
+governs them ("staged a protest") or when they name their actor ("the Hamas attack"), and
+predicate adjectives ("is ready to").
+
+For each trigger:
+
+1. the **actor** is the subject (the ``by`` agent of a passive; the subject of the governing
+   verb for an infinitive or a coordinated verb; the object of "urge X to"), the **recipient**
+   the object or the object of a preposition the type expects ("met with", "sanctions on",
+   "called on"), or the subject of the clause a demand governs ("demanded that X release");
+   both are resolved to the article's actors (:mod:`storyline.discourse`) and to known
+   countries, capitals and organisations (:mod:`storyline.knowledge`);
+2. the **status** is ``negated`` ("did not consent"), ``future`` ("will visit"),
+   ``hypothetical`` ("would", "if", what is demanded, offered or threatened) or ``asserted``;
+3. PLOVER's own rules turn what is announced into what it is: a future cooperative act is
+   also an AGREE, a future retreat a CONCEDE, a future conflictual act a THREATEN; "X said Y
+   must ..." is a REQUEST from X to Y; the mode of a REQUEST, REJECT or THREATEN comes from
+   what is requested or threatened;
+4. the date ("on Tuesday", "on October 7") is resolved against the article's date
+   (:mod:`storyline.dates`), the location is the place a preposition attaches to the event,
+   the context comes from the words of the sentence, and the quote it sits in is kept.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span, Token
+
+from . import dates
+from .discourse import Discourse, LocalActor, Resolved, _np_span, roles_in
+from .knowledge import Knowledge
+from .knowledge import load as load_knowledge
+from .lexicon import load_lexicon
+
+TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+         "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
+COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+OBJECT_CONTROL = {"urge", "ask", "order", "call", "press", "pressure", "invite", "force", "allow", "help", "instruct",
+                  "tell", "request", "encourage", "implore", "persuade", "lobby", "pressurize"}
+FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+HYPO_AUX = {"would", "could", "might", "may", "should", "must", "can", "'d", "ca"}
+INTENT = {"plan", "intend", "expect", "prepare", "want", "hope", "seek", "aim", "try", "decide", "wish", "mean",
+          "schedule", "set", "threaten", "consider", "propose", "attempt", "going"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    type: str
+    mode: str | None
+    particle: str | None = None
+    prep: str | None = None
+    objects: frozenset[str] | None = None
+
+    @property
+    def weight(self) -> int:
+        return 2 * bool(self.objects) + bool(self.particle or self.prep)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, list[Rule]]
+    nouns: dict[str, list[tuple[tuple[str, ...], str, str | None]]]  # head -> (modifiers, type, mode)
+    adjectives: dict[str, tuple[str, str | None]]
+    light: frozenset[str]
+    verb_preps: dict[str, tuple[str, ...]]
+    embedding: dict[str, str]  # verb lemma -> AGREE / REQUEST / THREATEN / REJECT
+    must_speech: frozenset[str]
+    conflictual: frozenset[str]
+    request_modes: dict[str, str]
+    threaten_modes: dict[str, str]
+    contexts: dict[str, str]  # lemma -> context
+
+
+def _rule(t: str, mode: str | None, pattern: str) -> tuple[str, Rule]:
+    words = pattern.split()
+    lemma = words[0]
+    particle = prep = None
+    objs: frozenset[str] | None = None
+    for w in words[1:]:
+        if w.startswith(">"):
+            prep = w[1:]
+        elif w.startswith("+"):
+            objs = frozenset(w[1:].split("|"))
+        else:
+            particle = w
+    return lemma, Rule(t, mode, particle, prep, objs)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    data = load_lexicon("events")
+    verbs: dict[str, list[Rule]] = {}
+    for t, modes in data["verbs"].items():
+        for mode, pats in modes.items():
+            for p in pats:
+                lemma, r = _rule(t, None if mode == "-" else mode, p)
+                verbs.setdefault(lemma, []).append(r)
+    nouns: dict[str, list[tuple[tuple[str, ...], str, str | None]]] = {}
+    for t, modes in data["nouns"].items():
+        for mode, words in modes.items():
+            for w in words:
+                parts = w.split()
+                nouns.setdefault(parts[-1], []).append((tuple(parts[:-1]), t, None if mode == "-" else mode))
+    for v in nouns.values():
+        v.sort(key=lambda x: -len(x[0]))
+    adjs = {w: (t, None if mode == "-" else mode) for t, modes in data["adjectives"].items()
+            for mode, words in modes.items() for w in words}
+    emb = {w: t for t, words in data["embedding"].items() for w in words}
+    ctx = {w: c for c, words in data["contexts"].items() for w in words}
+    return Lexicon(verbs=verbs, nouns=nouns, adjectives=adjs, light=frozenset(data["light_verbs"]),
+                   verb_preps={k: tuple(v) for k, v in data["verb_preps"].items()}, embedding=emb,
+                   must_speech=frozenset(data["must_speech"]), conflictual=frozenset(data["conflictual_future"]),
+                   request_modes=data["request_modes"], threaten_modes=data["threaten_modes"], contexts=ctx)
+
+
+@dataclass(frozen=True)
+class Party:
+    """An event's actor or recipient, in clean-text offsets."""
+
+    actor: LocalActor | None
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Found:
+    """An event found in the clean text (analyze maps offsets back to the original)."""
+
+    event_type: str
+    mode: str | None
+    context: tuple[str, ...]
+    trigger: tuple[int, int]
+    span: tuple[int, int]
+    actor: Party | None
+    recipient: Party | None
+    date: str | None
+    location: str | None
+    status: str
+    quote: object | None = None  # quotes.Found the event sits in
+
+
+# ---- arguments --------------------------------------------------------------------------
+class Arguments:
+    """Resolves the noun phrases around a trigger to parties."""
+
+    def __init__(self, doc: Doc, disc: Discourse, kn: Knowledge, quotes: list):
+        self.doc, self.disc, self.kn, self.quotes = doc, disc, kn, quotes
+        self._cache: dict[int, Party | None] = {}
+
+    def party(self, tok: Token | None) -> Party | None:
+        if tok is None:
+            return None
+        if tok.i not in self._cache:
+            self._cache[tok.i] = self._party(tok)
+        return self._cache[tok.i]
+
+    def _party(self, tok: Token) -> Party | None:
+        doc = self.doc
+        low = tok.lower_
+        if low in ("who", "that", "which") and tok.head.dep_ == "relcl":
+            tok = tok.head.head
+            low = tok.lower_
+        if tok.pos_ == "PRON" or low in ("he", "she", "they", "it", "we", "i"):
+            if low in ("we", "i", "us", "our"):
+                q = self.quote_at(tok.idx)
+                if q is not None and getattr(q, "speaker", None) is not None:
+                    r = q.speaker
+                    return Party(r.actor, tok.idx, tok.idx + len(tok.text), tok.text)
+                return None
+            if low in ("who", "what", "which", "that", "this", "there", "one", "you", "everyone", "nobody"):
+                return None
+            r = self.disc.resolve(tok)
+            return self._from(r) if r else None
+        s, e = _np_span(tok)
+        text = doc.text[s:e]
+        ents = [x for x in doc.ents if x.start_char >= s and x.end_char <= e]
+        labels = {x.label_ for x in ents}
+        if "PERSON" in labels or ("ORG" in labels and not self.kn.country(text)):
+            org = next((x for x in ents if x.label_ == "ORG"), None)
+            if org is not None and "PERSON" not in labels:
+                known = self.kn.org(org.text)
+                a = self.disc.org(known.name if known else org.text)
+                if known and org.text not in a.aliases:
+                    a.aliases.add(org.text)
+                if a.country is None:
+                    where = self.kn.country_in(text)
+                    a.country = where.country if where else (known.country if known else None)
+                return Party(a, s, e, text)
+            r = self.disc.resolve(tok)
+            if r is not None:
+                return Party(r.actor, s, e, text)
+        known = self.kn.org(text) or self.kn.org(tok.text)
+        if known is not None:
+            a = self.disc.org(known.name)
+            a.aliases.add(text if len(text) < 60 else tok.text)
+            a.country = a.country or known.country
+            return Party(a, s, e, text)
+        # a country by name, capital, adjective or demonym: "Moscow said", "Israeli troops", "the Russians"
+        where = self.kn.country(tok.text) or self.kn.country(text)
+        if where is None:
+            for x in ents:
+                if x.label_ in ("GPE", "NORP", "LOC"):
+                    where = self.kn.country(x.text)
+                    if where:
+                        break
+        if where is None:
+            for c in tok.children:
+                if c.dep_ in ("amod", "compound", "poss", "nmod") and c.i < tok.i:
+                    where = self.kn.country(c.text)
+                    if where:
+                        break
+        if where is not None:
+            a = self.disc.state(where.name)
+            a.country = a.country or where.country
+            return Party(a, s, e, text)
+        words = [t.lower_ for t in doc[tok.left_edge.i: tok.i + 1]]
+        roles, _ = roles_in(words)
+        if roles and any(w in ("the", "this", "that") for w in words[:1]):
+            r = self.disc.resolve(tok)
+            if r is not None:
+                return Party(r.actor, s, e, text)
+        if tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL"):
+            a = self.disc.org(text)
+            return Party(a, s, e, text)
+        if tok.pos_ in ("NOUN", "PROPN", "NUM"):
+            return Party(None, s, e, text)
+        return None
+
+    def _from(self, r: Resolved) -> Party:
+        return Party(r.actor, r.start, r.end, r.text)
+
+    def quote_at(self, pos: int):  # type: ignore[no-untyped-def]
+        best = None
+        for q in self.quotes:
+            if q.start <= pos < q.end and (best is None or q.end - q.start < best.end - best.start):
+                best = q
+        return best
+
+
+# ---- helpers ----------------------------------------------------------------------------
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _first(tok: Token, *deps: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _object_lemmas(tok: Token) -> set[str]:
+    out: set[str] = set()
+    for c in tok.children:
+        if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "npadvmod", "dative"):
+            out.add(c.lemma_.lower())
+            for g in c.children:
+                if g.dep_ in ("compound", "amod", "conj", "prep", "nmod", "dobj", "prt"):
+                    out.add(g.lemma_.lower())
+                    if g.dep_ == "prep":
+                        out.update(p.lemma_.lower() for p in g.children if p.dep_ == "pobj")
+        elif c.dep_ in ("prep", "agent"):
+            out.update(p.lemma_.lower() for p in c.children if p.dep_ in ("pobj", "pcomp"))
+            for p in c.children:
+                out.update(g.lemma_.lower() for g in p.children if g.dep_ in ("compound", "amod"))
+    return out
+
+
+def lemma(tok: Token) -> str:
+    """The lemma, repaired where the small model's lemmatiser cuts a final e ("staged" -> "stag")."""
+    lem = tok.lemma_.lower()
+    lx = lexicon()
+    if lem not in lx.verbs and lem not in lx.light and (lem + "e" in lx.verbs or lem + "e" in lx.light):
+        return lem + "e"
+    return lem
+
+
+def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
+    rules = lx.verbs.get(lemma(tok))
+    if not rules:
+        return []
+    prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+    # "set fire", "lay down": an adverb or a noun right after the verb works as a particle
+    nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.dep_ in ("advmod", "prt", "dobj", "prep") and nxt.head.i == tok.i:
+        prts.add(nxt.lower_)
+    preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative")}
+    objs: set[str] | None = None
+    best: list[Rule] = []
+    top = -1
+    for r in rules:
+        if r.particle and r.particle not in prts:
+            continue
+        if r.prep and r.prep not in preps:
+            continue
+        if r.objects is not None:
+            if objs is None:
+                objs = _object_lemmas(tok)
+            if not (r.objects & objs):
+                continue
+        elif not r.particle and prts & {"off", "out", "down", "up", "back"} and any(
+                x.particle in prts for x in rules if x.particle):
+            continue
+        w = r.weight
+        if w > top:
+            best, top = [r], w
+        elif w == top and all(b.type != r.type for b in best):
+            best.append(r)
+    return best
+
+
+def _match_noun(tok: Token, lx: Lexicon) -> tuple[str, str | None] | None:
+    cands = lx.nouns.get(tok.lemma_.lower()) or lx.nouns.get(tok.lower_)
+    if not cands:
+        return None
+    mods = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
+    for need, t, mode in cands:
+        if all(m in mods for m in need):
+            return t, mode
+    return None
+
+
+def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
+    """(status, the lemma of the verb that embeds the event if it makes it non-factual)."""
+    cur = tok
+    for depth in range(6):
+        kids = list(cur.children)
+        if cur.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass", "neg") for c in kids):
+            kids = kids + [c for c in cur.head.children if c.dep_ in ("aux", "neg")]
+        if any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det") for c in kids):
+            return ("negated", None)
+        auxes = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
+        if auxes & FUTURE_AUX:
+            return ("future", None)
+        if auxes & HYPO_AUX:
+            return ("hypothetical", None)
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in kids):
+            return ("hypothetical", None)
+        if cur.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "acl", "dobj", "pobj", "advcl") or cur.head is cur:
+            break
+        head = cur.head
+        if cur.dep_ == "pcomp" and head.dep_ == "prep":
+            head = head.head
+        hl = head.lemma_.lower()
+        if cur.dep_ in ("xcomp", "ccomp", "acl", "pcomp", "advcl", "dobj") and (hl in lx.embedding or hl in INTENT):
+            if lx.embedding.get(hl) == "REJECT":
+                return ("negated", hl)
+            if lx.embedding.get(hl) == "AGREE" or hl in ("plan", "intend", "schedule", "prepare", "going", "set"):
+                return ("future", hl)
+            return ("hypothetical", hl)
+        if cur.dep_ in ("dobj", "pobj") and depth > 0:
+            break
+        cur = head
+    if tok.pos_ in ("NOUN", "PROPN") and any(c.lower_ in ("no", "without") for c in tok.children):
+        return ("negated", None)
+    return ("asserted", None)
+
+
+def _subject(tok: Token) -> tuple[Token | None, bool]:
+    """The subject of a verb (climbing through infinitives and coordination); True if passive."""
+    cur = tok
+    for _ in range(5):
+        subj = _first(cur, "nsubj", "csubj")
+        if subj is not None:
+            return subj, False
+        sp = _first(cur, "nsubjpass")
+        if sp is not None:
+            agent = _first(cur, "agent")
+            pobj = _first(agent, "pobj") if agent is not None else None
+            return pobj, True
+        if cur.dep_ == "xcomp" and cur.head.lemma_.lower() in OBJECT_CONTROL:
+            obj = _first(cur.head, "dobj")
+            if obj is not None:
+                return obj, False
+            on = next((p for p in cur.head.children if p.dep_ == "prep" and p.lower_ in ("on", "upon")), None)
+            if on is not None and _first(on, "pobj") is not None:
+                return _first(on, "pobj"), False
+        if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp") and cur.head is not cur:
+            cur = cur.head
+            if cur.dep_ == "prep":
+                cur = cur.head
+            continue
+        if cur.dep_ == "acl" and cur.head.pos_ in ("NOUN", "PROPN"):
+            return None, False
+        break
+    return None, False
+
+
+def _recipient(tok: Token, etype: str, lx: Lexicon, passive_subject: Token | None) -> Token | None:
+    if passive_subject is not None:
+        return passive_subject
+    dobj = _first(tok, "dobj", "dative")
+    preps = lx.verb_preps.get(etype, ())
+    if dobj is not None and dobj.lemma_.lower() in OWNED:
+        # "rejected the demand of Ostmere", "Israel's proposal"
+        owner = _first(dobj, "poss")
+        if owner is None:
+            of = next((p for p in dobj.children if p.dep_ == "prep" and p.lower_ in ("of", "by", "from")), None)
+            owner = _first(of, "pobj") if of is not None else None
+        if owner is None:
+            owner = next((c for c in dobj.children if c.dep_ in ("amod", "compound") and c.ent_type_ in
+                          ("NORP", "GPE", "ORG")), None)
+        return owner
+    if dobj is not None and _actorish(dobj) and not _is_event_noun(dobj, lx):
+        return dobj
+    if etype in ("REQUEST", "THREATEN") and dobj is None:
+        cc = _first(tok, "ccomp")
+        if cc is not None and _first(cc, "nsubj", "nsubjpass") is not None:
+            return _first(cc, "nsubj", "nsubjpass")
+    for host in (tok, dobj):
+        if host is None:
+            continue
+        for p in host.children:
+            if p.dep_ == "prep" and p.lower_ in preps + (("on", "against", "with", "to") if host is dobj else ()):
+                pobj = _first(p, "pobj")
+                if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME", "CARDINAL"):
+                    return pobj
+    if dobj is not None and not _is_event_noun(dobj, lx) and dobj.ent_type_ not in ("DATE", "TIME"):
+        return dobj
+    if etype in ("REQUEST", "THREATEN", "ACCUSE"):
+        cc = _first(tok, "ccomp")
+        if cc is not None:
+            return _first(cc, "nsubj", "nsubjpass")
+    return None
+
+
+OWNED = {"demand", "request", "proposal", "offer", "call", "appeal", "plan", "invitation", "initiative", "ultimatum"}
+ACTOR_NOUNS = {"government", "authorities", "ministry", "side", "army", "forces", "troops", "police", "rebels",
+               "militants", "officials", "leaders", "leader", "president", "minister", "country", "countries",
+               "delegation", "regime", "state", "people", "civilians", "protesters", "demonstrators", "soldiers",
+               "refugees", "prisoners", "hostages", "partners", "allies", "neighbour", "neighbor", "counterpart",
+               "guerrillas", "group", "movement", "party", "union", "workers", "students", "journalists", "crew"}
+
+
+def _actorish(tok: Token) -> bool:
+    return (tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ in ("PROPN", "PRON")
+            or tok.lower_ in ACTOR_NOUNS or tok.lemma_.lower() in ACTOR_NOUNS)
+
+
+def _is_event_noun(tok: Token, lx: Lexicon) -> bool:
+    return tok.pos_ == "NOUN" and _match_noun(tok, lx) is not None
+
+
+def _location(tok: Token, kn: Knowledge) -> str | None:
+    for host in (tok, tok.head if tok.dep_ in ("dobj", "pobj", "nsubj") else None):
+        if host is None:
+            continue
+        for p in host.children:
+            if p.dep_ == "prep" and p.lower_ in ("in", "at", "near", "outside", "inside", "into"):
+                pobj = _first(p, "pobj")
+                if pobj is not None and pobj.ent_type_ in ("GPE", "LOC", "FAC"):
+                    s, e = _np_span(pobj)
+                    return re.sub(r"^the\s+", "", tok.doc.text[s:e])
+    return None
+
+
+def _date(tok: Token, ref: str | None, sent: Span) -> str | None:
+    def scan(node: Token) -> str | None:
+        for c in node.children:
+            if c.dep_ in ("ccomp", "xcomp", "relcl", "conj", "advcl") and c.i != node.i:
+                continue
+            for t in ([c] + ([g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else [])):
+                if t.ent_type_ in ("DATE", "TIME"):
+                    ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+                    if ent is not None:
+                        got = dates.resolve(ent.text, ref)
+                        if got:
+                            return got
+        return None
+
+    node = tok
+    for _ in range(4):
+        got = scan(node)
+        if got:
+            return got
+        if node.head is node:
+            break
+        node = node.head
+    return None
+
+
+def _context(sent: Span, lx: Lexicon) -> tuple[str, ...]:
+    seen: dict[str, int] = {}
+    for t in sent:
+        c = lx.contexts.get(t.lemma_.lower())
+        if c:
+            seen[c] = seen.get(c, 0) + 1
+    return tuple(sorted(seen, key=lambda c: (-seen[c], c))[:3])
+
+
+# ---- coding -----------------------------------------------------------------------------
+@dataclass
+class _Draft:
+    type: str
+    mode: str | None
+    trigger: Token
+    actor_tok: Token | None
+    recipient_tok: Token | None
+    status: str
+    embed: str | None
+    derived: bool = False
+    trig_end: int | None = None
+
+
+def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str | None = None,
+                knowledge: Knowledge | None = None) -> list[Found]:
+    """Every event the parsed article reports, in text order."""
+    lx = lexicon()
+    kn = knowledge or load_knowledge()
+    args = Arguments(doc, disc, kn, list(quotes))
+    out: list[Found] = []
+    for sent in doc.sents:
+        drafts = _sentence(sent, lx)
+        if not drafts:
+            continue
+        ctx = _context(sent, lx)
+        seen: set[tuple[str, int]] = set()
+        for d in drafts:
+            key = (d.type, d.trigger.i)
+            if key in seen:
+                continue
+            seen.add(key)
+            actor = args.party(d.actor_tok)
+            recip = args.party(d.recipient_tok)
+            if recip is not None and actor is not None and recip.actor is not None and recip.actor is actor.actor:
+                recip = None
+            t0 = d.trigger.idx
+            t1 = d.trig_end if d.trig_end is not None else t0 + len(d.trigger.text)
+            bounds = [t0, t1] + [p.start for p in (actor, recip) if p] + [p.end for p in (actor, recip) if p]
+            s0, s1 = max(min(bounds), sent.start_char), min(max(bounds), sent.end_char)
+            date = _date(d.trigger, published, sent)
+            if date is None and d.status == "asserted" and published and len(published) == 10:
+                date = published
+            out.append(Found(event_type=d.type, mode=d.mode, context=ctx, trigger=(t0, t1), span=(s0, s1),
+                             actor=actor, recipient=recip, date=date, location=_location(d.trigger, kn),
+                             status=d.status, quote=args.quote_at(t0)))
+    return out
+
+
+def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    by_tok: dict[int, list[_Draft]] = {}
+    for tok in sent:
+        found: list[tuple[str, str | None]] = []
+        actor_tok = recip_tok = None
+        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+            rules = _match_verb(tok, lx)
+            if rules:
+                subj, passive = _subject(tok)
+                actor_tok = subj
+                sp = _first(tok, "nsubjpass")
+                for r in rules:
+                    found.append((r.type, r.mode))
+                recip_tok = _recipient(tok, rules[0].type, lx, sp)
+        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and tok.ent_type_ not in ("DATE", "TIME"):
+            hit = _match_noun(tok, lx)
+            if hit is not None:
+                res = _noun_args(tok, hit[0], lx)
+                if res is not None:
+                    found.append(hit)
+                    actor_tok, recip_tok = res
+        elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and tok.lemma_.lower() in lx.adjectives:
+            if tok.dep_ == "acomp" or tok.head.lemma_.lower() in ("remain", "be", "stay"):
+                t, mode = lx.adjectives[tok.lemma_.lower()]
+                found.append((t, mode))
+                actor_tok, _ = _subject(tok.head)
+        if not found:
+            continue
+        status, embed = _status(tok, lx)
+        for t, mode in found:
+            d = _Draft(t, mode, tok, actor_tok, recip_tok, status, embed)
+            drafts.append(d)
+            by_tok.setdefault(tok.i, []).append(d)
+        _must_request(tok, lx, drafts)
+    _plover_rules(drafts, by_tok, lx)
+    return drafts
+
+
+def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token | None] | None:
+    """Actor and recipient of an event noun, or None when the noun is not coded here."""
+    head = tok.head
+    recip = None
+    for p in tok.children:
+        if p.dep_ == "prep":
+            role = load_role(p.lower_)
+            pobj = _first(p, "pobj")
+            if pobj is None:
+                continue
+            if role == "recipient" and recip is None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
+                recip = pobj
+            elif role == "actor" and p.lower_ == "by":
+                return pobj, recip
+    owner = _first(tok, "poss")
+    if owner is None:
+        owner = next((c for c in tok.children if c.dep_ in ("compound", "amod", "nmod") and c.ent_type_ in
+                      ("ORG", "GPE", "NORP", "PERSON") and c.i < tok.i), None)
+    if tok.dep_ in ("dobj", "attr", "nsubjpass", "oprd") and lemma(head) in lx.light:
+        subj, passive = _subject(head)
+        if recip is None:
+            recip = _recipient(head, etype, lx, None) if passive is False else None
+            if recip is not None and recip.i == tok.i:
+                recip = None
+        return (owner or subj), recip
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and lemma(head.head) in lx.light | {"engage", "take", "join"}:
+        subj, _ = _subject(head.head)
+        return (owner or subj), recip
+    if owner is not None:
+        return owner, recip
+    if etype in ("ASSAULT", "PROTEST") and (tok.dep_ in ("nsubj",) or tok.dep_ == "pobj" and head.lower_ in (
+            "in", "during") and head.head.lemma_.lower() in ("kill", "wound", "injure", "die", "destroy", "damage")):
+        return None, recip
+    return None
+
+
+@lru_cache(maxsize=64)
+def load_role(prep: str) -> str | None:
+    return load_lexicon("events")["noun_preps"].get(prep)
+
+
+def _must_request(tok: Token, lx: Lexicon, drafts: list[_Draft]) -> None:
+    """"X said Y must ...": a REQUEST from X to Y."""
+    if not tok.tag_.startswith("VB") or tok.dep_ != "ccomp":
+        return
+    aux = next((c for c in tok.children if c.dep_ == "aux" and c.lower_ in ("must", "should")), None)
+    if aux is None or tok.head.lemma_.lower() not in lx.must_speech:
+        return
+    speaker, _ = _subject(tok.head)
+    target = _first(tok, "nsubj", "nsubjpass")
+    if speaker is None or target is None:
+        return
+    drafts.append(_Draft("REQUEST", None, aux, speaker, target, "asserted", None, derived=True))
+
+
+def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lexicon) -> None:
+    """Announced acts coded as PLOVER codes them; modes of requests, rejections and threats."""
+    extra: list[_Draft] = []
+    for d in drafts:
+        # the mode of a REQUEST/REJECT/THREATEN is what it asks for, refuses or threatens
+        head = d.trigger.head
+        if d.trigger.dep_ in ("xcomp", "ccomp", "dobj") and head.i in by_tok:
+            for p in by_tok[head.i]:
+                if p.type in ("REQUEST", "REJECT") and p.mode is None:
+                    p.mode = lx.request_modes.get(d.type)
+                elif p.type == "THREATEN" and p.mode is None:
+                    p.mode = lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type)
+        if d.derived or d.status not in ("future", "hypothetical"):
+            continue
+        if d.embed and lx.embedding.get(d.embed) in ("REQUEST", "REJECT", "THREATEN"):
+            continue  # what is demanded, refused or threatened is not announced by the actor
+        if d.embed and lx.embedding.get(d.embed) == "AGREE" and d.type in COOPERATIVE:
+            continue  # "agreed to share": the AGREE is coded from the verb that embeds it
+        new = None
+        if d.type in COOPERATIVE:
+            new = ("AGREE", None)
+        elif d.type == "RETREAT":
+            new = ("CONCEDE", None)
+        elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
+                "vow", "swear", "promise", "pledge"):
+            new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
+        elif d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
+            new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
+        elif d.type in ("AGREE",) and d.status == "negated":
+            new = ("REJECT", None)
+        if new:
+            extra.append(_Draft(new[0], new[1], d.trigger, d.actor_tok, d.recipient_tok, "asserted", None,
+                                derived=True))
+    for d in drafts:
+        # "will not accept", "would not agree": a refusal
+        if d.type == "AGREE" and d.status == "negated" and not d.derived and any(
+                c.lower_ in FUTURE_AUX | HYPO_AUX for c in d.trigger.children if c.dep_ == "aux"):
+            extra.append(_Draft("REJECT", None, d.trigger, d.actor_tok, d.recipient_tok, "asserted", None, derived=True))
+    drafts.extend(extra)
+
+
+def _reported(tok: Token, lx: Lexicon) -> bool:
+    """Is the clause what someone said ("they said they would boycott")?"""
+    cur = tok
+    while cur.dep_ in ("ccomp", "conj") and cur.head is not cur:
+        cur = cur.head
+        if cur.lemma_.lower() in lx.must_speech | {"announce", "warn", "threaten"}:
+            return True
+    return False
+
+
+# ---- records ----------------------------------------------------------------------------
+def event_records(art, omap, doc: Doc, disc: Discourse, quotes: list, quote_records=()) -> tuple:  # type: ignore[no-untyped-def]
+    """The article's events as records, every span mapped back to the original text."""
+    from .records import ActorRef, Event, stable_id
+
+    orig = art.text
+
+    def ref(p: Party | None) -> ActorRef | None:
+        if p is None:
+            return None
+        s, e = omap.span(p.start, p.end)
+        a = p.actor
+        if a is None:
+            return ActorRef(actor_id=None, name=orig[s:e], text=orig[s:e], start=s, end=e)
+        return ActorRef(actor_id=a.key, name=a.name, aliases=tuple(sorted(a.aliases)), text=orig[s:e], start=s,
+                        end=e, kind=a.kind)
+
+    out = []
+    for f in find_events(doc, disc, quotes, art.published):
+        s, e = omap.span(*f.span)
+        ts, te = omap.span(*f.trigger)
+        inside = [q for q in quote_records if q.start <= ts and te <= q.end]
+        qid = min(inside, key=lambda q: q.end - q.start).id if inside else None
+        out.append(Event(id=stable_id(art.id, "event", ts, te, f.event_type), article_id=art.id, start=s, end=e,
+                         event_type=f.event_type, mode=f.mode, context=f.context, actor=ref(f.actor),
+                         recipient=ref(f.recipient), date=f.date, location=f.location, trigger=orig[ts:te],
+                         trigger_start=ts, trigger_end=te, status=f.status, quote_id=qid))
+    return tuple(out)
