@@ -60,6 +60,22 @@ class _Parties:
         return (ta or "").lower() == (tb or "").lower()
 
 
+def _fits(ev: Any, when: dt.date | None, members: list[Any], parties: _Parties) -> bool:
+    """Does the event fit every member of a cluster, and name at least one party one of them names?"""
+    named = False
+    for c in members:
+        other = _day(c["date"]) or _day(c["published"])
+        if (when is None) != (other is None) or when and other and abs((when - other).days) > WINDOW_DAYS:
+            return False
+        for side in ("actor", "recipient"):
+            a = (ev[f"{side}_id"], ev[f"{side}_text"])
+            b = (c[f"{side}_id"], c[f"{side}_text"])
+            if not parties.compatible(a, b):
+                return False
+            named = named or (a[0] is not None and b[0] is not None)
+    return named
+
+
 def aggregate(store: Any, article_ids: list[str]) -> None:
     """Enrich the new articles' actors from the knowledge file, then cluster their events."""
     enrich(store, article_ids)
@@ -80,22 +96,10 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                 "a.published FROM events e JOIN articles a ON a.id=e.article_id WHERE e.event_type=? AND e.status=? "
                 "AND e.cluster_id IS NOT NULL AND e.id<>? ORDER BY e.id LIMIT 5000",
                 (ev["event_type"], ev["status"], ev["id"])).fetchall()
-            hits: list[str] = []
+            by_cluster: dict[str, list[Any]] = {}
             for c in cands:
-                other = _day(c["date"]) or _day(c["published"])
-                if when and other and abs((when - other).days) > WINDOW_DAYS:
-                    continue
-                if (when is None) != (other is None):
-                    continue
-                if not parties.compatible((ev["actor_id"], ev["actor_text"]), (c["actor_id"], c["actor_text"])):
-                    continue
-                if not parties.compatible((ev["recipient_id"], ev["recipient_text"]),
-                                          (c["recipient_id"], c["recipient_text"])):
-                    continue
-                if ev["actor_id"] is None and c["actor_id"] is None and ev["recipient_id"] is None:
-                    continue  # nothing but a type in common
-                if c["cluster_id"] not in hits:
-                    hits.append(c["cluster_id"])
+                by_cluster.setdefault(c["cluster_id"], []).append(c)
+            hits = [cid for cid, members in by_cluster.items() if _fits(ev, when, members, parties)]
             if not hits:
                 cid = stable_id("event_cluster", ev["id"])
                 db.execute("INSERT OR REPLACE INTO event_clusters VALUES (?,?)", (cid, json.dumps([ev["id"]])))

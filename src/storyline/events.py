@@ -275,16 +275,28 @@ def _object_lemmas(tok: Token) -> set[str]:
 
 
 def lemma(tok: Token) -> str:
-    """The lemma, repaired where the small model's lemmatiser cuts a final e ("staged" -> "stag")."""
+    """The lemma, repaired where the small model's lemmatiser errs ("staged" -> "stag", "shelled" as a noun)."""
     lem = tok.lemma_.lower()
     lx = lexicon()
-    if lem not in lx.verbs and lem not in lx.light and (lem + "e" in lx.verbs or lem + "e" in lx.light):
+    if lem in lx.verbs or lem in lx.light:
+        return lem
+    if lem + "e" in lx.verbs or lem + "e" in lx.light:
         return lem + "e"
+    low = tok.lower_
+    for suffix, add in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("es", ""),
+                        ("s", ""), ("d", "")):
+        if low.endswith(suffix) and len(low) > len(suffix) + 2:
+            stem = low[: -len(suffix)] + add
+            if stem in lx.verbs:
+                return stem
+            if len(stem) > 3 and stem[-1] == stem[-2] and stem[:-1] in lx.verbs:  # "shelled" -> "shell", "expelled"
+                return stem[:-1]
     return lem
 
 
 def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
-    rules = lx.verbs.get(lemma(tok))
+    r_lemma = lemma(tok)
+    rules = lx.verbs.get(r_lemma)
     if not rules:
         return []
     prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
@@ -304,12 +316,14 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
         if r.objects is not None:
             if objs is None:
                 objs = _object_lemmas(tok)
-            if not (r.objects & objs):
+            if not (r.objects & objs) and not ("*" in r.objects and _first(tok, "dobj") is not None):
                 continue
         elif not r.particle and prts & {"off", "out", "down", "up", "back"} and any(
                 x.particle in prts for x in rules if x.particle):
             continue
         w = r.weight
+        if not (r.objects or r.particle or r.prep) and r.type == lx.embedding.get(r_lemma):
+            w = 3  # "agreed to a ceasefire" is an AGREE whatever is agreed
         if w > top:
             best, top = [r], w
         elif w == top and all(b.type != r.type for b in best):
@@ -353,7 +367,8 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
         if cur.dep_ in ("xcomp", "ccomp", "acl", "pcomp", "advcl", "dobj") and (hl in lx.embedding or hl in INTENT):
             if lx.embedding.get(hl) == "REJECT":
                 return ("negated", hl)
-            if lx.embedding.get(hl) == "AGREE" or hl in ("plan", "intend", "schedule", "prepare", "going", "set"):
+            if lx.embedding.get(hl) == "AGREE" or hl in ("plan", "intend", "schedule", "prepare", "going", "set", "want",
+                                                          "hope", "seek", "aim", "wish", "decide", "expect"):
                 return ("future", hl)
             return ("hypothetical", hl)
         if cur.dep_ in ("dobj", "pobj") and depth > 0:
@@ -530,6 +545,11 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
             seen.add(key)
             actor = args.party(d.actor_tok)
             recip = args.party(d.recipient_tok)
+            if d.type == "PROTEST" and _official(actor, kn):
+                if d.trigger.lemma_.lower() == "protest":
+                    d.type, d.mode = "ACCUSE", "disapprove"  # a government's protest is a diplomatic one
+                elif d.mode == "obstruct":
+                    d.type, d.mode = "COERCE", "restrict"  # a government's blockade restricts
             if recip is not None and actor is not None and recip.actor is not None and recip.actor is actor.actor:
                 recip = None
             t0 = d.trigger.idx
@@ -545,13 +565,24 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
     return out
 
 
+def _official(p: Party | None, kn: Knowledge) -> bool:
+    if p is None:
+        return False
+    if p.actor is not None and p.actor.kind == "state":
+        return True
+    return kn.sector(p.text) in ("government", "legislature") or (p.actor is not None and bool(kn.org(p.actor.name))
+                                                                  and kn.org(p.actor.name).sector == "igo")
+
+
 def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
     drafts: list[_Draft] = []
     by_tok: dict[int, list[_Draft]] = {}
     for tok in sent:
         found: list[tuple[str, str | None]] = []
         actor_tok = recip_tok = None
-        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ"):
+        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ") or (
+                tok.pos_ in ("NOUN", "PROPN") and _first(tok, "nsubj") is not None and _first(tok, "dobj", "prep")
+                is not None and lemma(tok) in lx.verbs):
             rules = _match_verb(tok, lx)
             if rules:
                 subj, passive = _subject(tok)
@@ -614,10 +645,23 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
         return (owner or subj), recip
     if owner is not None:
         return owner, recip
+    if recip is not None and etype not in ("REQUEST", "AGREE", "SUPPORT"):
+        return None, recip  # an event noun with its own participant: "the attack on the convoy"
+    if tok.dep_ == "pobj" and head.lower_ == "under" and head.head.pos_ in ("VERB", "AUX"):
+        return None, _subject(head.head)[0]  # "the patrol came under fire"
+    if etype in ("ASSAULT", "PROTEST") and tok.dep_ == "pobj" and head.lower_ in ("in", "during", "amid", "after",
+                                                                                 "following", "despite"):
+        return None, recip  # "after heavy fighting", "killed in clashes"
+    if tok.dep_ in ("nsubj", "nsubjpass") and lemma(head) in HAPPEN:
+        return None, recip  # "talks between X and Y began", "fighting broke out"
     if etype in ("ASSAULT", "PROTEST") and (tok.dep_ in ("nsubj",) or tok.dep_ == "pobj" and head.lower_ in (
             "in", "during") and head.head.lemma_.lower() in ("kill", "wound", "injure", "die", "destroy", "damage")):
         return None, recip
     return None
+
+
+HAPPEN = {"take", "begin", "start", "continue", "resume", "erupt", "break", "open", "end", "conclude", "occur",
+          "happen", "last", "go", "flare", "intensify", "escalate", "rage", "spread", "hold", "center", "focus"}
 
 
 @lru_cache(maxsize=64)
@@ -660,8 +704,8 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
         new = None
         if d.type in COOPERATIVE:
             new = ("AGREE", None)
-        elif d.type == "RETREAT":
-            new = ("CONCEDE", None)
+        elif d.type in ("RETREAT", "CONCEDE") and d.status == "future":
+            new = ("AGREE", None)  # a promised release or withdrawal: intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
                 "vow", "swear", "promise", "pledge"):
             new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
