@@ -299,7 +299,7 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
     rules = lx.verbs.get(r_lemma)
     if not rules:
         return []
-    prts = {c.lower_ for c in tok.children if c.dep_ == "prt"}
+    prts = {c.lower_ for c in tok.children if c.dep_ in ("prt", "advmod", "prep")}
     # "set fire", "lay down": an adverb or a noun right after the verb works as a particle
     nxt = tok.nbor(1) if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.dep_ in ("advmod", "prt", "dobj", "prep") and nxt.head.i == tok.i:
@@ -566,12 +566,20 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
 
 
 def _official(p: Party | None, kn: Knowledge) -> bool:
+    """Is the party a government, an army, a police force or a state named as such ("Israel", "Moscow")?"""
     if p is None:
         return False
-    if p.actor is not None and p.actor.kind == "state":
-        return True
-    return kn.sector(p.text) in ("government", "legislature") or (p.actor is not None and bool(kn.org(p.actor.name))
-                                                                  and kn.org(p.actor.name).sector == "igo")
+    sector = kn.sector(p.text)
+    if sector is not None:
+        return sector in ("government", "military", "police", "legislature", "judiciary", "igo")
+    return kn.country(p.text) is not None and kn.country(p.text) is kn.countries.get(_fold_name(p.text)) or bool(
+        kn.capitals.get(_fold_name(p.text)))
+
+
+def _fold_name(text: str) -> str:
+    from .names import fold
+
+    return fold(re.sub(r"^(the)\s+", "", text.strip(), flags=re.I))
 
 
 def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
@@ -580,9 +588,9 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
     for tok in sent:
         found: list[tuple[str, str | None]] = []
         actor_tok = recip_tok = None
-        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ") or (
-                tok.pos_ in ("NOUN", "PROPN") and _first(tok, "nsubj") is not None and _first(tok, "dobj", "prep")
-                is not None and lemma(tok) in lx.verbs):
+        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ") and tok.dep_ != "amod" or (
+                tok.pos_ in ("NOUN", "PROPN") and (tok.dep_ == "ROOT" or _first(tok, "nsubj") is not None and
+                                                   _first(tok, "dobj", "prep") is not None) and lemma(tok) in lx.verbs):
             rules = _match_verb(tok, lx)
             if rules:
                 subj, passive = _subject(tok)
@@ -598,19 +606,20 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 if res is not None:
                     found.append(hit)
                     actor_tok, recip_tok = res
-        elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod") and tok.lemma_.lower() in lx.adjectives:
-            if tok.dep_ == "acomp" or tok.head.lemma_.lower() in ("remain", "be", "stay"):
+        elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod", "oprd", "ccomp") and tok.lemma_.lower() in lx.adjectives:
+            if tok.dep_ in ("acomp", "oprd", "ccomp") or tok.head.lemma_.lower() in ("remain", "be", "stay"):
                 t, mode = lx.adjectives[tok.lemma_.lower()]
                 found.append((t, mode))
                 actor_tok, _ = _subject(tok.head)
-        if not found:
-            continue
-        status, embed = _status(tok, lx)
-        for t, mode in found:
-            d = _Draft(t, mode, tok, actor_tok, recip_tok, status, embed)
-            drafts.append(d)
-            by_tok.setdefault(tok.i, []).append(d)
-        _must_request(tok, lx, drafts)
+        if found:
+            status, embed = _status(tok, lx)
+            for t, mode in found:
+                d = _Draft(t, mode, tok, actor_tok, recip_tok, status, embed)
+                drafts.append(d)
+                by_tok.setdefault(tok.i, []).append(d)
+        if tok.tag_.startswith("VB"):
+            _must_request(tok, lx, drafts)
+            _control_request(tok, lx, drafts, by_tok)
     _plover_rules(drafts, by_tok, lx)
     return drafts
 
@@ -683,6 +692,37 @@ def _must_request(tok: Token, lx: Lexicon, drafts: list[_Draft]) -> None:
     drafts.append(_Draft("REQUEST", None, aux, speaker, target, "asserted", None, derived=True))
 
 
+def _control_request(tok: Token, lx: Lexicon, drafts: list[_Draft], by_tok: dict[int, list[_Draft]]) -> None:
+    """"X wants/told Y to ...": a REQUEST from X to Y, unless the verb already codes one."""
+    if not tok.tag_.startswith("VB") or lemma(tok) not in REQUEST_CONTROL:
+        return
+    if any(d.type == "REQUEST" for d in by_tok.get(tok.i, [])):
+        return
+    comp = _first(tok, "xcomp", "ccomp")
+    if comp is None or not any(c.dep_ == "aux" and c.lower_ == "to" for c in comp.children):
+        return
+    target = _first(tok, "dobj") or _first(comp, "nsubj")
+    if target is None:
+        return
+    subj, _ = _subject(tok)
+    d = _Draft("REQUEST", None, tok, subj, target, _status(tok, lx)[0], None)
+    drafts.append(d)
+    by_tok.setdefault(tok.i, []).append(d)
+
+
+@lru_cache(maxsize=1)
+def _request_control() -> frozenset[str]:
+    return frozenset(load_lexicon("events").get("request_control", []))
+
+
+class _Lazy:
+    def __contains__(self, item: object) -> bool:
+        return item in _request_control()
+
+
+REQUEST_CONTROL = _Lazy()
+
+
 def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lexicon) -> None:
     """Announced acts coded as PLOVER codes them; modes of requests, rejections and threats."""
     extra: list[_Draft] = []
@@ -717,9 +757,10 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
             extra.append(_Draft(new[0], new[1], d.trigger, d.actor_tok, d.recipient_tok, "asserted", None,
                                 derived=True))
     for d in drafts:
-        # "will not accept", "would not agree": a refusal
-        if d.type == "AGREE" and d.status == "negated" and not d.derived and any(
-                c.lower_ in FUTURE_AUX | HYPO_AUX for c in d.trigger.children if c.dep_ == "aux"):
+        # "will not accept", "would not agree", "there will be no talks": a refusal
+        clause = d.trigger if d.trigger.pos_ != "NOUN" else d.trigger.head
+        if d.type in COOPERATIVE | {"AGREE", "RETREAT", "CONCEDE"} and d.status == "negated" and not d.derived and any(
+                c.lower_ in FUTURE_AUX | HYPO_AUX for c in clause.children if c.dep_ == "aux"):
             extra.append(_Draft("REJECT", None, d.trigger, d.actor_tok, d.recipient_tok, "asserted", None, derived=True))
     drafts.extend(extra)
 
