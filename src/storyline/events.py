@@ -35,9 +35,11 @@ from spacy.tokens import Doc, Span, Token
 
 from . import dates
 from .discourse import Discourse, LocalActor, Resolved, _np_span, roles_in
+from .discourse import _lex as _disc_lex
 from .knowledge import Knowledge
 from .knowledge import load as load_knowledge
 from .lexicon import load_lexicon
+from .names import person_key
 
 TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
          "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
@@ -148,6 +150,14 @@ class Found:
 
 
 # ---- arguments --------------------------------------------------------------------------
+DATELINE_END = re.compile(r"(?:\)\s*[-\u2013\u2014]+|/[A-Za-z-]+/\.|\s[-\u2013\u2014]{1,2}\s)\s*")
+ORG_HEADS = {"ministry", "government", "authorities", "army", "embassy", "military", "police", "navy", "parliament",
+             "cabinet", "presidency", "office", "council", "court", "agency", "committee", "delegation", "side"}
+GROUP_NOUNS = {"militant", "rebel", "fighter", "group", "gunman", "insurgent", "guerrilla", "militia", "kidnapper",
+               "hostage-taker", "movement", "faction"}
+ARMED_NAME = re.compile(r"\b(Brigades?|Front|Movement|Militia|Army|Group|Faction|Tigers|Liberation|Jihad|Battalion)\b")
+MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december"}
 class Arguments:
     """Resolves the noun phrases around a trigger to parties."""
 
@@ -179,7 +189,19 @@ class Arguments:
                 return None
             r = self.disc.resolve(tok)
             return self._from(r) if r else None
+        if tok.lower_ in _disc_lex()["titles"] or tok.lower_ in _disc_lex()["roles"]:
+            r = self.disc.resolve(tok)
+            if r is not None and r.actor.kind == "person":
+                return self._from(r)  # "Deputy Foreign Minister and Special Envoy ... Ilan Marchetti"
+            named = self._title_person(tok)
+            if named is not None:
+                return named
         s, e = _np_span(tok)
+        cut = None
+        for m in DATELINE_END.finditer(doc.text, s, e):
+            cut = m
+        if cut is not None and cut.end() <= tok.idx:
+            s = cut.end()  # "MOSCOW. Nov 7 (Interfax) - Russian troops": the dateline is not the actor
         text = doc.text[s:e]
         ents = [x for x in doc.ents if x.start_char >= s and x.end_char <= e]
         labels = {x.label_ for x in ents}
@@ -222,6 +244,14 @@ class Arguments:
             a.country = a.country or where.country
             return Party(a, s, e, text)
         words = [t.lower_ for t in doc[tok.left_edge.i: tok.i + 1]]
+        if tok.lemma_.lower() in GROUP_NOUNS and words[:1] == ["the"] and len(words) <= 3:
+            group = self._last_group(s)
+            if group is not None:
+                return Party(group, s, e, text)  # "the militants": the armed group named before
+        if tok.lower_ in ORG_HEADS and words[:1] == ["the"] and len(words) <= 2:
+            named = self._lookback(tok.lower_, s)
+            if named is not None:
+                return Party(self.disc.org(named), s, e, text)
         roles, _ = roles_in(words)
         if roles and any(w in ("the", "this", "that") for w in words[:1]):
             r = self.disc.resolve(tok)
@@ -233,6 +263,51 @@ class Arguments:
         if tok.pos_ in ("NOUN", "PROPN", "NUM"):
             return Party(None, s, e, text)
         return None
+
+    def _title_person(self, tok: Token) -> Party | None:
+        """A title the parser split from its name: the person named within a few words after it."""
+        doc = self.doc
+        titles = _disc_lex()["titles"]
+        run: list[Token] = []
+        for t in doc[tok.i + 1: min(len(doc), tok.i + 10)]:
+            if t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":", "(", '"'):
+                break
+            if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in titles:
+                key = person_key(t.text)
+                for a in self.disc.actors:
+                    if a.kind == "person" and len(key) >= 4 and person_key(a.name) == key:
+                        return Party(a, doc[tok.left_edge.i].idx, t.idx + len(t.text),
+                                     doc.text[doc[tok.left_edge.i].idx: t.idx + len(t.text)])
+                run.append(t)
+            else:
+                run = []
+        if len(run) >= 2:
+            name = " ".join(x.text for x in run[-2:])
+            a = self.disc.person(name)
+            return Party(a, doc[tok.left_edge.i].idx, run[-1].idx + len(run[-1].text),
+                         doc.text[doc[tok.left_edge.i].idx: run[-1].idx + len(run[-1].text)])
+        return None
+
+    def _last_group(self, pos: int) -> LocalActor | None:
+        for p, a in reversed(self.disc.mentions):
+            if p >= pos or a.kind not in ("group", "organisation"):
+                continue
+            known = self.kn.org(a.name)
+            if a.kind == "group" or (known is not None and known.sector == "armed_group") or ARMED_NAME.search(a.name):
+                return a
+        return None
+
+    def _lookback(self, noun: str, pos: int) -> str | None:
+        """"the ministry": the last organisation named before pos with that noun ("Veldonian Foreign Ministry")."""
+        pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.I)
+        last = None
+        for m in pat.finditer(self.doc.text, 0, pos):
+            words = m.group(1).split()
+            while words and words[0].lower() in ("the", "a", "an", "of", "and"):
+                words = words[1:]
+            if words and all(w[:1].isupper() for w in words):
+                last = " ".join(words) + " " + m.group(2)
+        return last
 
     def _from(self, r: Resolved) -> Party:
         return Party(r.actor, r.start, r.end, r.text)
@@ -414,7 +489,8 @@ def _recipient(tok: Token, etype: str, lx: Lexicon, passive_subject: Token | Non
         return passive_subject
     dobj = _first(tok, "dobj", "dative")
     preps = lx.verb_preps.get(etype, ())
-    if dobj is not None and dobj.lemma_.lower() in OWNED:
+    if dobj is not None and (dobj.lemma_.lower() in OWNED or etype in ("REJECT", "SUPPORT", "ACCUSE") and
+                             _is_event_noun(dobj, lx)):
         # "rejected the demand of Ostmere", "Israel's proposal"
         owner = _first(dobj, "poss")
         if owner is None:
@@ -447,12 +523,17 @@ def _recipient(tok: Token, etype: str, lx: Lexicon, passive_subject: Token | Non
     return None
 
 
-OWNED = {"demand", "request", "proposal", "offer", "call", "appeal", "plan", "invitation", "initiative", "ultimatum"}
+OWNED = {"demand", "request", "proposal", "offer", "call", "appeal", "plan", "invitation", "initiative", "ultimatum",
+         "accusation", "allegation", "charge", "claim", "criticism", "statement", "remark", "position", "decision"}
 ACTOR_NOUNS = {"government", "authorities", "ministry", "side", "army", "forces", "troops", "police", "rebels",
                "militants", "officials", "leaders", "leader", "president", "minister", "country", "countries",
                "delegation", "regime", "state", "people", "civilians", "protesters", "demonstrators", "soldiers",
                "refugees", "prisoners", "hostages", "partners", "allies", "neighbour", "neighbor", "counterpart",
                "guerrillas", "group", "movement", "party", "union", "workers", "students", "journalists", "crew"}
+
+
+def _actorish_name(tok: Token) -> bool:
+    return tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or tok.pos_ == "PROPN"
 
 
 def _actorish(tok: Token) -> bool:
@@ -543,7 +624,24 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
             if key in seen:
                 continue
             seen.add(key)
-            actor = args.party(d.actor_tok)
+            actor_tok = d.actor_tok
+            body = _body_start(sent)
+            if actor_tok is not None and actor_tok.idx < body <= d.trigger.idx:
+                actor_tok = _first_np_after(sent, body, d.trigger)
+            if d.recipient_tok is None and d.type in ("THREATEN", "REQUEST", "REJECT"):
+                inner = next((x for x in drafts if x.trigger.head.i == d.trigger.i and x.trigger.dep_ in
+                              ("xcomp", "ccomp") and x.recipient_tok is not None), None)
+                if inner is not None:
+                    d.recipient_tok = inner.recipient_tok  # "threatened to attack Karesh border posts"
+            if actor_tok is not None and d.recipient_tok is None:
+                of = next((p for p in actor_tok.children if p.dep_ == "prep" and p.lower_ == "of"), None)
+                head = _first(of, "pobj") if of is not None and not _actorish_name(actor_tok) else None
+                if head is not None and _first(head, "conj") is not None:
+                    actor_tok = head  # "delegations of X and Y met"
+                other = _first(actor_tok, "conj")
+                if other is not None:
+                    d.recipient_tok = other  # "X and Y agreed": one is the other's counterpart
+            actor = args.party(actor_tok)
             recip = args.party(d.recipient_tok)
             if d.type == "PROTEST" and _official(actor, kn):
                 if d.trigger.lemma_.lower() == "protest":
@@ -563,6 +661,21 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                              actor=actor, recipient=recip, date=date, location=_location(d.trigger, kn),
                              status=d.status, quote=args.quote_at(t0)))
     return out
+
+
+def _body_start(sent: Span) -> int:
+    """Where the text proper starts in a sentence that opens with a dateline, else the sentence start."""
+    m = DATELINE_END.search(sent.doc.text, sent.start_char, min(sent.end_char, sent.start_char + 90))
+    return m.end() if m else sent.start_char
+
+
+def _first_np_after(sent: Span, pos: int, trigger: Token) -> Token | None:
+    for t in sent:
+        if t.idx >= pos and t.i < trigger.i and t.pos_ in ("NOUN", "PROPN", "PRON"):
+            while t.dep_ in ("compound", "amod") and t.head.i < trigger.i:
+                t = t.head
+            return t
+    return None
 
 
 def _official(p: Party | None, kn: Knowledge) -> bool:
@@ -599,7 +712,8 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 for r in rules:
                     found.append((r.type, r.mode))
                 recip_tok = _recipient(tok, rules[0].type, lx, sp)
-        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and tok.ent_type_ not in ("DATE", "TIME"):
+        elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and tok.ent_type_ not in ("DATE", "TIME") and not (
+                tok.lower_ in MONTHS and tok.text[:1].isupper()):
             hit = _match_noun(tok, lx)
             if hit is not None:
                 res = _noun_args(tok, hit[0], lx)
@@ -662,7 +776,13 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
                                                                                  "following", "despite"):
         return None, recip  # "after heavy fighting", "killed in clashes"
     if tok.dep_ in ("nsubj", "nsubjpass") and lemma(head) in HAPPEN:
-        return None, recip  # "talks between X and Y began", "fighting broke out"
+        agent = None
+        for acl in (t for t in tok.subtree if t.dep_ == "acl"):
+            by = _first(acl, "agent")
+            agent = agent or (_first(by, "pobj") if by is not None else None)
+        if recip is None:
+            recip = _first(head, "dobj")  # "a convoy ... reached the outskirts of Dravik"
+        return agent, recip  # "talks between X and Y began", "fighting broke out"
     if etype in ("ASSAULT", "PROTEST") and (tok.dep_ in ("nsubj",) or tok.dep_ == "pobj" and head.lower_ in (
             "in", "during") and head.head.lemma_.lower() in ("kill", "wound", "injure", "die", "destroy", "damage")):
         return None, recip
@@ -670,7 +790,8 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
 
 
 HAPPEN = {"take", "begin", "start", "continue", "resume", "erupt", "break", "open", "end", "conclude", "occur",
-          "happen", "last", "go", "flare", "intensify", "escalate", "rage", "spread", "hold", "center", "focus"}
+          "happen", "last", "go", "flare", "intensify", "escalate", "rage", "spread", "hold", "center", "focus",
+          "reach", "arrive", "enter", "cross", "leave", "deliver", "bring", "carry"}
 
 
 @lru_cache(maxsize=64)
