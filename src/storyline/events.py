@@ -34,7 +34,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from . import dates
-from .discourse import Discourse, LocalActor, Resolved, _np_span, roles_in
+from .discourse import Discourse, LocalActor, Resolved, _np_span
 from .discourse import _lex as _disc_lex
 from .knowledge import Knowledge
 from .knowledge import load as load_knowledge
@@ -163,6 +163,10 @@ class Arguments:
 
     def __init__(self, doc: Doc, disc: Discourse, kn: Knowledge, quotes: list):
         self.doc, self.disc, self.kn, self.quotes = doc, disc, kn, quotes
+        self.text = doc.text  # Doc.text and Doc.ents are rebuilt on every access: read them once
+        self.ents = list(doc.ents)
+        self.at: dict[int, LocalActor] = {p: a for p, a in disc.mentions}  # entity start -> actor
+        self._keys: dict[str, str] = {}
         self._cache: dict[int, Party | None] = {}
 
     def party(self, tok: Token | None) -> Party | None:
@@ -187,10 +191,12 @@ class Arguments:
                 return None
             if low in ("who", "what", "which", "that", "this", "there", "one", "you", "everyone", "nobody"):
                 return None
-            r = self.disc.resolve(tok)
+            r = self.disc._pronoun(tok, tok.idx)
             return self._from(r) if r else None
         if tok.lower_ in _disc_lex()["titles"] or tok.lower_ in _disc_lex()["roles"]:
-            r = self.disc.resolve(tok)
+            named_here = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in _disc_lex()["titles"]
+                             and t.ent_type_ not in ("NORP", "GPE", "DATE") for t in tok.subtree)
+            r = self.disc.resolve(tok) if named_here else None
             if r is not None and r.actor.kind == "person":
                 return self._from(r)  # "Deputy Foreign Minister and Special Envoy ... Ilan Marchetti"
             named = self._title_person(tok)
@@ -198,12 +204,12 @@ class Arguments:
                 return named
         s, e = _np_span(tok)
         cut = None
-        for m in DATELINE_END.finditer(doc.text, s, e):
+        for m in DATELINE_END.finditer(self.text, s, e):
             cut = m
         if cut is not None and cut.end() <= tok.idx:
             s = cut.end()  # "MOSCOW. Nov 7 (Interfax) - Russian troops": the dateline is not the actor
-        text = doc.text[s:e]
-        ents = [x for x in doc.ents if x.start_char >= s and x.end_char <= e]
+        text = self.text[s:e]
+        ents = [x for x in self.ents if x.start_char >= s and x.end_char <= e]
         labels = {x.label_ for x in ents}
         if "PERSON" in labels or ("ORG" in labels and not self.kn.country(text)):
             org = next((x for x in ents if x.label_ == "ORG"), None)
@@ -216,9 +222,10 @@ class Arguments:
                     where = self.kn.country_in(text)
                     a.country = where.country if where else (known.country if known else None)
                 return Party(a, s, e, text)
-            r = self.disc.resolve(tok)
-            if r is not None:
-                return Party(r.actor, s, e, text)
+            person = next((x for x in ents if x.label_ == "PERSON"), None)
+            if person is not None:
+                a = self.at.get(person.start_char)
+                return Party(a if a is not None and a.kind == "person" else self.disc.person(person.text), s, e, text)
         known = self.kn.org(text) or self.kn.org(tok.text)
         if known is not None:
             a = self.disc.org(known.name)
@@ -252,8 +259,7 @@ class Arguments:
             named = self._lookback(tok.lower_, s)
             if named is not None:
                 return Party(self.disc.org(named), s, e, text)
-        roles, _ = roles_in(words)
-        if roles and any(w in ("the", "this", "that") for w in words[:1]):
+        if any(w in _disc_lex()["roles"] for w in words) and words[:1] in (["the"], ["this"], ["that"]):
             r = self.disc.resolve(tok)
             if r is not None:
                 return Party(r.actor, s, e, text)
@@ -272,12 +278,13 @@ class Arguments:
         for t in doc[tok.i + 1: min(len(doc), tok.i + 10)]:
             if t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":", "(", '"'):
                 break
-            if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in titles:
+            if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in titles and t.ent_type_ not in (
+                    "DATE", "TIME", "NORP", "GPE"):
                 key = person_key(t.text)
                 for a in self.disc.actors:
-                    if a.kind == "person" and len(key) >= 4 and person_key(a.name) == key:
+                    if a.kind == "person" and len(key) >= 4 and self._key(a.name) == key:
                         return Party(a, doc[tok.left_edge.i].idx, t.idx + len(t.text),
-                                     doc.text[doc[tok.left_edge.i].idx: t.idx + len(t.text)])
+                                     self.text[doc[tok.left_edge.i].idx: t.idx + len(t.text)])
                 run.append(t)
             else:
                 run = []
@@ -285,8 +292,13 @@ class Arguments:
             name = " ".join(x.text for x in run[-2:])
             a = self.disc.person(name)
             return Party(a, doc[tok.left_edge.i].idx, run[-1].idx + len(run[-1].text),
-                         doc.text[doc[tok.left_edge.i].idx: run[-1].idx + len(run[-1].text)])
+                         self.text[doc[tok.left_edge.i].idx: run[-1].idx + len(run[-1].text)])
         return None
+
+    def _key(self, name: str) -> str:
+        if name not in self._keys:
+            self._keys[name] = person_key(name)
+        return self._keys[name]
 
     def _last_group(self, pos: int) -> LocalActor | None:
         for p, a in reversed(self.disc.mentions):
@@ -301,7 +313,7 @@ class Arguments:
         """"the ministry": the last organisation named before pos with that noun ("Veldonian Foreign Ministry")."""
         pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.I)
         last = None
-        for m in pat.finditer(self.doc.text, 0, pos):
+        for m in pat.finditer(self.text, 0, pos):
             words = m.group(1).split()
             while words and words[0].lower() in ("the", "a", "an", "of", "and"):
                 words = words[1:]
@@ -545,7 +557,7 @@ def _is_event_noun(tok: Token, lx: Lexicon) -> bool:
     return tok.pos_ == "NOUN" and _match_noun(tok, lx) is not None
 
 
-def _location(tok: Token, kn: Knowledge) -> str | None:
+def _location(tok: Token, kn: Knowledge, text: str) -> str | None:
     for host in (tok, tok.head if tok.dep_ in ("dobj", "pobj", "nsubj") else None):
         if host is None:
             continue
@@ -554,18 +566,18 @@ def _location(tok: Token, kn: Knowledge) -> str | None:
                 pobj = _first(p, "pobj")
                 if pobj is not None and pobj.ent_type_ in ("GPE", "LOC", "FAC"):
                     s, e = _np_span(pobj)
-                    return re.sub(r"^the\s+", "", tok.doc.text[s:e])
+                    return re.sub(r"^the\s+", "", text[s:e])
     return None
 
 
-def _date(tok: Token, ref: str | None, sent: Span) -> str | None:
+def _date(tok: Token, ref: str | None, ents: list[Span]) -> str | None:
     def scan(node: Token) -> str | None:
         for c in node.children:
             if c.dep_ in ("ccomp", "xcomp", "relcl", "conj", "advcl") and c.i != node.i:
                 continue
             for t in ([c] + ([g for g in c.children if g.dep_ == "pobj"] if c.dep_ == "prep" else [])):
                 if t.ent_type_ in ("DATE", "TIME"):
-                    ent = next((e for e in sent.ents if e.start <= t.i < e.end), None)
+                    ent = next((e for e in ents if e.start <= t.i < e.end), None)
                     if ent is not None:
                         got = dates.resolve(ent.text, ref)
                         if got:
@@ -625,7 +637,7 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                 continue
             seen.add(key)
             actor_tok = d.actor_tok
-            body = _body_start(sent)
+            body = _body_start(sent, args.text)
             if actor_tok is not None and actor_tok.idx < body <= d.trigger.idx:
                 actor_tok = _first_np_after(sent, body, d.trigger)
             if d.recipient_tok is None and d.type in ("THREATEN", "REQUEST", "REJECT"):
@@ -654,18 +666,18 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
             t1 = d.trig_end if d.trig_end is not None else t0 + len(d.trigger.text)
             bounds = [t0, t1] + [p.start for p in (actor, recip) if p] + [p.end for p in (actor, recip) if p]
             s0, s1 = max(min(bounds), sent.start_char), min(max(bounds), sent.end_char)
-            date = _date(d.trigger, published, sent)
+            date = _date(d.trigger, published, [x for x in args.ents if sent.start <= x.start < sent.end])
             if date is None and d.status == "asserted" and published and len(published) == 10:
                 date = published
             out.append(Found(event_type=d.type, mode=d.mode, context=ctx, trigger=(t0, t1), span=(s0, s1),
-                             actor=actor, recipient=recip, date=date, location=_location(d.trigger, kn),
+                             actor=actor, recipient=recip, date=date, location=_location(d.trigger, kn, args.text),
                              status=d.status, quote=args.quote_at(t0)))
     return out
 
 
-def _body_start(sent: Span) -> int:
+def _body_start(sent: Span, text: str) -> int:
     """Where the text proper starts in a sentence that opens with a dateline, else the sentence start."""
-    m = DATELINE_END.search(sent.doc.text, sent.start_char, min(sent.end_char, sent.start_char + 90))
+    m = DATELINE_END.search(text, sent.start_char, min(sent.end_char, sent.start_char + 90))
     return m.end() if m else sent.start_char
 
 

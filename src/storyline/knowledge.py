@@ -215,6 +215,28 @@ def enrich(store: Any, article_ids: list[str]) -> None:
                        "sector=COALESCE(?, sector) WHERE id=?",
                        (info.get("kind"), info.get("country"), info.get("sector"), aid))
         _merge_learned(db, ids)
+        _merge_surnames(db, ids, article_ids)
+
+
+def _merge_surnames(db: Any, ids: list[str], article_ids: list[str]) -> None:
+    """A one-word "organisation" that is the surname of a person the same article names ("Voss welcomed")."""
+    from .names import person_key
+
+    for aid in ids:
+        r = db.execute("SELECT id, name, kind FROM actors WHERE id=?", (aid,)).fetchone()
+        if r is None or r["kind"] not in ("organisation", "group") or len(r["name"].split()) != 1:
+            continue
+        if r["name"].isupper() or load().org(r["name"]) is not None:
+            continue  # "NATO", "Hamas": known organisations stay
+        key = person_key(r["name"])
+        if len(key) < 3:
+            continue
+        marks = ",".join("?" * len(article_ids))
+        for p in db.execute(f"SELECT DISTINCT ac.id, ac.name FROM article_actors aa JOIN actors ac ON ac.id=aa.actor_id "
+                            f"WHERE aa.article_id IN ({marks}) AND ac.kind='person' ORDER BY ac.id", article_ids):
+            if person_key(p["name"]) == key and len(p["name"].split()) > 1:
+                _merge(db, aid, p["id"])
+                break
 
 
 def _same_canonical(db: Any, canonical: str, aid: str) -> str | None:
@@ -229,7 +251,8 @@ def _merge_learned(db: Any, ids: list[str]) -> None:
         r = db.execute("SELECT id, name, kind FROM actors WHERE id=?", (aid,)).fetchone()
         if r is None or r["kind"] not in ("organisation", "group"):
             continue
-        for o in db.execute("SELECT id, aliases FROM actors WHERE id<>? AND kind IN ('organisation','group')", (aid,)):
+        for o in db.execute("SELECT id, aliases FROM actors WHERE id<>? AND kind IN ('organisation','group') "
+                            "AND aliases LIKE ?", (aid, f'%{json.dumps(r["name"])}%')):
             if r["name"] in json.loads(o["aliases"] or "[]"):
                 _merge(db, aid, o["id"])
                 break

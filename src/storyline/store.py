@@ -56,6 +56,9 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
 CREATE INDEX IF NOT EXISTS events_type ON events(event_type, date);
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor_id);
+CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient_id);
+CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster_id);
 CREATE TABLE IF NOT EXISTS event_clusters (id TEXT PRIMARY KEY, event_ids TEXT /*JSON list*/);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
 """
