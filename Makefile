@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SHARED ?= ../shared
 
-.PHONY: demo test eval bench install install-test lint clean
+.PHONY: demo test eval bench bench-events install install-test lint clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,6 @@ lint: install-test
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm build *.egg-info src/*.egg-info
+
+bench-events: install
+	$(PY) -m storyline.bench_events $(BENCH_ARGS)

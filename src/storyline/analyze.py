@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 
 from .claims import find_claims
 from .discourse import Discourse, LocalActor
+from .events import event_records
 from .nlp import load
 from .quotes import find_quotes
 from .records import Actor, ActorRef, Analysis, Article, Claim, Quote, stable_id
@@ -26,15 +27,15 @@ def _local_actor(article_id: str, a: LocalActor) -> Actor:
                  aliases=tuple(sorted(a.aliases)))
 
 
-def analyze_batch(articles: Iterable[Article], batch_size: int = 16) -> Iterator[Analysis]:
+def analyze_batch(articles: Iterable[Article], batch_size: int = 16, events: bool = True) -> Iterator[Analysis]:
     nlp = load()
     arts = list(articles)
     maps = [repair(a.text) for a in arts]
     for art, omap, doc in zip(arts, maps, nlp.pipe((m.text for m in maps), batch_size=batch_size)):
-        yield analyze_doc(art, omap, doc)
+        yield analyze_doc(art, omap, doc, events=events)
 
 
-def analyze_doc(art: Article, omap, doc) -> Analysis:  # type: ignore[no-untyped-def]
+def analyze_doc(art: Article, omap, doc, events: bool = True) -> Analysis:  # type: ignore[no-untyped-def]
     disc = Discourse(doc)
     title_span = None
     if art.title and art.text.startswith(art.title.strip()):
@@ -80,5 +81,6 @@ def analyze_doc(art: Article, omap, doc) -> Analysis:  # type: ignore[no-untyped
                             text=orig[s:e], value=c.value, low=c.low, high=c.high, qualifier=c.qualifier,
                             counts=c.counts, unit=c.unit, where=c.where,
                             claimed_by=ref(c.claimant, with_span=False), as_of=c.as_of, quote_id=qid))
+    evs = event_records(art, omap, doc, disc, found, quotes) if events else ()  # before actors: it may name more
     actors = [_local_actor(art.id, a) for a in disc.actors]
-    return Analysis(article=art, quotes=quotes, claims=claims, actors=actors)
+    return Analysis(article=art, quotes=quotes, claims=claims, actors=actors, events=evs)

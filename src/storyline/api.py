@@ -35,21 +35,23 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     quotes: int = 0
     claims: int = 0
+    events: int = 0
+    added_ids: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
         return len(self.failures)
 
 
-def _analyze_chunk(arts: list[Article]) -> list[Analysis | Failure]:
+def _analyze_chunk(arts: list[Article], events: bool = True) -> list[Analysis | Failure]:
     """Analyse a chunk; if the batch fails, retry article by article so one bad one is isolated."""
     try:
-        return list(analyze_batch(arts))
+        return list(analyze_batch(arts, events=events))
     except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
         out: list[Analysis | Failure] = []
         for a in arts:
             try:
-                out.extend(analyze_batch([a]))
+                out.extend(analyze_batch([a], events=events))
             except Exception as e:  # noqa: BLE001
                 out.append(Failure(a.path, f"analysis failed ({type(e).__name__}: {e}); please report this "
                                            "with the file attached"))
@@ -66,10 +68,22 @@ def _store_results(store: Store, report: IngestReport, results: Iterable[Analysi
             report.added += 1
             report.quotes += len(r.quotes)
             report.claims += len(r.claims)
+            report.events += len(r.events)
+            report.added_ids.append(r.article.id)
         else:
             report.unchanged += 1
         if progress:
             progress(1, r.path if isinstance(r, Failure) else r.article.path)
+
+
+def aggregate(store: Store, added_ids: list[str]) -> None:
+    """The cross-article steps, run after a batch is stored (by ingest and by load): years
+    re-decided against the corpus, then claim groups and event clusters for what was added."""
+    from .event_clusters import aggregate as aggregate_events
+
+    store.resolve_dates()
+    claimgroups.aggregate(store, claimgroups.pending(store))
+    aggregate_events(store, added_ids)
 
 
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
@@ -84,8 +98,15 @@ def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
 
 
 def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
-           progress: Callable[[int, str], None] | None = None) -> IngestReport:
-    """Read, analyse and store every article under ``paths``. Never raises for one bad input."""
+           progress: Callable[[int, str], None] | None = None, events: bool = True,
+           knowledge: list[str] | None = None) -> IngestReport:
+    """Read, analyse and store every article under ``paths``. Never raises for one bad input.
+
+    ``events=False`` skips event coding (to measure its cost); ``knowledge`` adds the user's
+    knowledge files (see storyline.knowledge) to the bundled one.
+    """
+    from . import knowledge as _knowledge
+    _knowledge.use(knowledge)
     store = Store(db)
     report = IngestReport()
     # the per-article stage does not read the store, so an article gets the same record whatever
@@ -122,7 +143,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
         for chunk in chunks:
-            handle(_analyze_chunk(chunk))
+            handle(_analyze_chunk(chunk, events))
     else:
         ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
         if ctx.get_start_method() == "fork":
@@ -134,13 +155,12 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
         with ctx.Pool(workers) as pool:
             pending: list[Any] = []
             for chunk in chunks:
-                pending.append(pool.apply_async(_analyze_chunk, (chunk,)))
+                pending.append(pool.apply_async(_analyze_chunk, (chunk, events)))
                 while len(pending) > 2 * workers:
                     handle(pending.pop(0).get())
             for p in pending:
                 handle(p.get())
-    store.resolve_dates()
-    claimgroups.aggregate(store, claimgroups.pending(store))
+    aggregate(store, report.added_ids)
     store.close()
     return report
 
@@ -219,7 +239,7 @@ def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None]
             _store_results(store, report, (Failure(r["path"], r["error"]) if r["error"] is not None
                                            else scale.decode(r["analysis"]) for r in rows), progress)
             report.seen = report.added + report.unchanged + report.failed
-        store.resolve_dates()
+        aggregate(store, report.added_ids)
     finally:
         store.close()
     return report

@@ -41,7 +41,11 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
            address: str = typer.Option(None, "--address", help="Ray cluster address (ray://HOST:10001); "
                                        "default: a local Ray on 127.0.0.1."),
            output: str = typer.Option(None, "--output", "-o", help="With --engine ray: the Parquet folder to write "
-                                      "(merge it with `storyline load`).")) -> None:
+                                      "(merge it with `storyline load`)."),
+           knowledge: list[str] = typer.Option([], "--knowledge", "-k",
+                                               help="A knowledge file of your own (countries, organisations, "
+                                                    "sector words; see storyline/data/knowledge.json). Repeatable."),
+           events: bool = typer.Option(True, "--events/--no-events", help="Code PLOVER events (on by default).")) -> None:
     """Read, analyse and store articles (.txt, .html, .json, .jsonl). Exit 1 if any input failed."""
     if engine != "local":
         _ingest_ray(paths, engine, address, output, workers)
@@ -52,7 +56,8 @@ def ingest(paths: list[str] = typer.Argument(..., help="Files, folders, globs, o
                       TextColumn("{task.description}"), console=err, disable=not show) as prog:
             task = prog.add_task("", total=None)
             rep = api.ingest(paths, db=db, workers=workers,
-                             progress=lambda n, p: prog.update(task, advance=n, description=os.path.basename(p)))
+                             progress=lambda n, p: prog.update(task, advance=n, description=os.path.basename(p)),
+                             events=events, knowledge=knowledge or None)
     except StorylineError as e:
         _fail(str(e))
         return
@@ -95,7 +100,7 @@ def _summary(rep: api.IngestReport, db: str) -> None:
     for f in rep.failures:
         err.print(f"[yellow]failed:[/] {f.path}: {f.reason}")
     err.print(f"{rep.added} added, {rep.unchanged} already stored, {rep.failed} failed "
-              f"({rep.quotes} quotes, {rep.claims} claims) -> {db}")
+              f"({rep.quotes} quotes, {rep.claims} claims, {rep.events} events) -> {db}")
     if rep.failed:
         raise typer.Exit(1)
 
@@ -103,14 +108,16 @@ def _summary(rep: api.IngestReport, db: str) -> None:
 @app.command()
 def export(db: str = DB_OPT,
            output: str = typer.Option("-", "--output", "-o", help="Output file, or - for standard output."),
-           fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, or parquet (a folder of one file per type).")
+           fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, parquet (a folder of one file per type), "
+                                                                  "or plover (PLOVER JSON Lines, one record per event).")
            ) -> None:
-    """Write every record (articles, quotes, claims, actors) as JSON Lines or Parquet."""
+    """Write every record (articles, quotes, claims, events, actors) as JSON Lines, Parquet or PLOVER."""
+    from .event_export import write_plover
     from .export import write_jsonl, write_parquet
     from .store import Store
 
-    if fmt not in ("jsonl", "parquet"):
-        _fail(f"unknown format {fmt!r}; use jsonl or parquet")
+    if fmt not in ("jsonl", "parquet", "plover"):
+        _fail(f"unknown format {fmt!r}; use jsonl, parquet or plover")
     try:
         store = Store(db, readonly=True)
     except StorylineError as e:
@@ -126,10 +133,10 @@ def export(db: str = DB_OPT,
             export_tables(store, output)  # every table, row for row, for `storyline load`
             err.print(f"wrote {sum(counts.values())} records to {output}/ ({', '.join(f'{k}: {v}' for k, v in counts.items())})")
         elif output == "-":
-            write_jsonl(store, sys.stdout)
+            (write_plover if fmt == "plover" else write_jsonl)(store, sys.stdout)
         else:
             with open(output, "w", encoding="utf-8") as f:
-                n = write_jsonl(store, f)
+                n = (write_plover if fmt == "plover" else write_jsonl)(store, f)
             err.print(f"wrote {n} records to {output}")
     finally:
         store.close()

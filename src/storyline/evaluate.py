@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--check", action="store_true", help="fail when a number falls below its floor")
-    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen")
+    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen, plover")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the scorer's misses")
     args = ap.parse_args(argv)
     scorer = os.path.join(args.shared, "eval", "score.py")
     results: dict[str, dict] = {}
-    want = set(args.only or ["wire", "polnear", "sample", "unseen"])
+    want = set(args.only or ["wire", "polnear", "sample", "unseen", "plover"])
     with tempfile.TemporaryDirectory() as work:
         if "wire" in want:
             dev = os.path.join(args.shared, "corpus", "dev")
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
             unseen = os.path.join(ROOT, "tests", "fixtures", "unseen")
             out, _, _ = _run([unseen], work, "unseen")
             results["unseen"] = _score(scorer, "seeds", out, os.path.join(unseen, "gold.json"))
+        if "plover" in want:
+            results["plover"] = plover_set(scorer, args.shared, work)
     failed = []
     floors = json.load(open(os.path.join(ROOT, "eval_floors.json"), encoding="utf-8"))
     floors.pop("about", None)
@@ -113,5 +115,27 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def plover_set(scorer: str, shared: str, work: str, parity: int = 0) -> dict:
+    """PLOVER gold records: the sentences of the even ids (held out; odd ids are for tuning) are
+    ingested as articles, exported, and scored with `score.py plover` against the even records."""
+    gsr = os.path.join(shared, "eval", "plover", "PLOVER_GSR_CAMEO.json")
+    every = os.path.join(work, "plover_all.jsonl")
+    subprocess.run([sys.executable, scorer, "plover-input", gsr, every], check=True, capture_output=True)
+
+    def mine(rid: str) -> bool:
+        tail = rid.rsplit("-", 1)[-1]
+        return tail.isdigit() and int(tail) % 2 == parity
+
+    texts = os.path.join(work, "plover_input.jsonl")
+    with open(every, encoding="utf-8") as f, open(texts, "w", encoding="utf-8") as out:
+        out.writelines(line for line in f if line.strip() and mine(json.loads(line)["id"]))
+    gold = os.path.join(work, "plover_gold.json")
+    with open(gsr, encoding="utf-8") as f, open(gold, "w", encoding="utf-8") as out:
+        json.dump([r for r in json.load(f) if r.get("text") and mine(r["id"])], out)
+    exported, _, _ = _run([texts], work, "plover")
+    return _score(scorer, "plover", exported, gold)
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

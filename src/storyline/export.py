@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from typing import IO, Any
 
+from .event_export import cluster_records, event_records
 from .store import Store
 
 
@@ -46,9 +47,12 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
                    "text": c["text"], "value": c["value"], "low": c["low"], "high": c["high"],
                    "qualifier": c["qualifier"], "counts": c["counts"], "unit": c["unit"], "where": c["where"],
                    "claimed_by": _party(actors, c["claimed_by_id"]), "as_of": c["as_of"], "quote_id": c["quote_id"]}
+        yield from event_records(store, actors, a["id"])
+    yield from cluster_records(store)
     for r in sorted(actors.values(), key=lambda r: r["id"]):
         yield {"type": "actor", "id": r["id"], "name": r["name"], "kind": r["kind"], "country": r["country"],
-               "roles": json.loads(r["roles"]), "aliases": json.loads(r["aliases"])}
+               "roles": json.loads(r["roles"]), "aliases": json.loads(r["aliases"]),
+               "sector": r["sector"] if "sector" in r.keys() else None}
     from .claimgroups import group_records
 
     yield from group_records(store)

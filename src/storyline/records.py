@@ -113,6 +113,7 @@ class Actor:
     country: str | None = None
     roles: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    sector: str | None = None  # government / military / police / armed_group / igo / ngo / media / ...
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class Analysis:
     quotes: list[Quote] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     actors: list[Actor] = field(default_factory=list)  # local actors, ids are local keys
+    events: tuple[Event, ...] = ()
 
 
 def as_dict(rec: Any) -> dict[str, Any]:
@@ -143,3 +145,25 @@ def as_dict(rec: Any) -> dict[str, Any]:
             v = [dataclasses.asdict(x) if dataclasses.is_dataclass(x) else x for x in v]
         out[f.name] = v
     return out
+
+
+@dataclass(frozen=True)
+class Event:
+    """Who did what to whom, when and where: one PLOVER event as one report tells it."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    event_type: str  # PLOVER 2.0: AGREE, CONSULT, ..., ASSAULT
+    mode: str | None
+    context: tuple[str, ...]
+    actor: ActorRef | None
+    recipient: ActorRef | None
+    date: str | None
+    location: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    status: str  # asserted / negated / future / hypothetical
+    quote_id: str | None = None

@@ -53,6 +53,18 @@ CREATE TABLE IF NOT EXISTS claim_groups (
   id TEXT PRIMARY KEY, counts TEXT, "where" TEXT, period TEXT, verdict TEXT, explanation TEXT,
   claim_ids TEXT /*JSON list*/
 );
+CREATE TABLE IF NOT EXISTS events (
+  id TEXT PRIMARY KEY, article_id TEXT NOT NULL, start INTEGER, "end" INTEGER, event_type TEXT, mode TEXT,
+  context TEXT, actor_id TEXT, actor_text TEXT, recipient_id TEXT, recipient_text TEXT, date TEXT, location TEXT,
+  trigger TEXT, trigger_start INTEGER, trigger_end INTEGER, status TEXT /*asserted|negated|future|hypothetical*/,
+  quote_id TEXT, cluster_id TEXT
+);
+CREATE INDEX IF NOT EXISTS events_article ON events(article_id);
+CREATE INDEX IF NOT EXISTS events_type ON events(event_type, date);
+CREATE INDEX IF NOT EXISTS events_actor ON events(actor_id);
+CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient_id);
+CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster_id);
+CREATE TABLE IF NOT EXISTS event_clusters (id TEXT PRIMARY KEY, event_ids TEXT /*JSON list*/);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
 """
 SCHEMA_VERSION = "1"
@@ -75,6 +87,8 @@ class Store:
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                if "sector" not in {r[1] for r in self.db.execute("PRAGMA table_info(actors)")}:
+                    self.db.execute("ALTER TABLE actors ADD COLUMN sector TEXT")
                 self.db.commit()
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the database {path}: {e}; check the path and that it is writable") from None
@@ -120,9 +134,20 @@ class Store:
                     [(c.id, c.article_id, c.start, c.end, c.text, c.value, c.low, c.high, c.qualifier, c.counts,
                       c.unit, c.where, ids.get(c.claimed_by.actor_id) if c.claimed_by else None, c.as_of, c.quote_id)
                      for c in an.claims])
+                self._write_events(an, ids)
         except sqlite3.Error as e:
             raise StoreError(f"cannot write to {self.path}: {e}; check free disk space and permissions") from None
         return True
+
+    def _write_events(self, an: Analysis, ids: dict[str, str]) -> None:
+        def party(p: Any) -> tuple[Any, Any]:
+            return (ids.get(p.actor_id) if p and p.actor_id else None), (p.text if p else None)
+
+        self.db.executemany(
+            "INSERT OR IGNORE INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(e.id, e.article_id, e.start, e.end, e.event_type, e.mode, json.dumps(list(e.context)), *party(e.actor),
+              *party(e.recipient), e.date, e.location, e.trigger, e.trigger_start, e.trigger_end, e.status,
+              e.quote_id, None) for e in an.events])
 
     def _resolve_actor(self, article_id: str, loc: Actor) -> str:
         """The corpus-wide actor for an article's local actor; created or merged into."""
@@ -158,7 +183,8 @@ class Store:
                                   (key,)).fetchone()
             gid = row["id"] if row else stable_id("actor", "org", key)
         if row is None:
-            self.db.execute("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?,?)",
+            self.db.execute("INSERT OR IGNORE INTO actors (id,name,kind,country,roles,aliases,match_key) "
+                            "VALUES (?,?,?,?,?,?,?)",
                             (gid, loc.name, kind, loc.country, json.dumps(sorted(loc.roles)),
                              json.dumps(sorted(set(loc.aliases) | {loc.name})), key))
         else:

@@ -1,0 +1,158 @@
+"""Event clusters: the reports of one real event, from several outlets or paragraphs, as one.
+
+Runs after articles are stored, for the articles just added (``aggregate(store, article_ids)``,
+called by ``api.ingest``). Every event gets a cluster; an event joins the cluster of an earlier
+one when both
+
+- have the same PLOVER type and the same status (a reported attack and an announced attack
+  are not one event);
+- have compatible actors and recipients: the same actor, or the same country when one side is
+  a state (``Russia`` and the ``Russian Foreign Ministry``), or one side not named;
+- fall within ``WINDOW_DAYS`` of each other (the event dates, or the articles' dates when the
+  text gives none).
+
+When an event fits several clusters they are merged. The export has one ``event_cluster``
+record {id, event_ids} per cluster; every ``event`` keeps its own ``article_id``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from .knowledge import enrich
+from .records import stable_id
+
+WINDOW_DAYS = 2
+
+
+def _day(s: str | None) -> dt.date | None:
+    if not s or len(s) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+class _Parties:
+    """Actor ids to (kind, country), read once per aggregate."""
+
+    def __init__(self, db: Any):
+        self.db = db
+        self.cache: dict[str, tuple[str, str | None]] = {}
+
+    def get(self, aid: str) -> tuple[str, str | None]:
+        if aid not in self.cache:
+            r = self.db.execute("SELECT kind, country FROM actors WHERE id=?", (aid,)).fetchone()
+            self.cache[aid] = (r[0], r[1]) if r else ("", None)
+        return self.cache[aid]
+
+    def relation(self, a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> str:
+        """'same', 'different' or 'unknown': are two parties (actor id, words) the same actor?"""
+        (ida, ta), (idb, tb) = a, b
+        if (ida is None and not ta) or (idb is None and not tb):
+            return "unknown"  # a side the report does not name
+        if ida and idb:
+            if ida == idb:
+                return "same"
+            (ka, ca), (kb, cb) = self.get(ida), self.get(idb)
+            if ca and ca == cb and "state" in (ka, kb):
+                return "same"
+        wa, wb = _names(ta), _names(tb)
+        if wa & wb:
+            return "same"
+        if ida and idb or wa and wb:
+            return "different"
+        return "unknown"
+
+
+STOP = {"The", "This", "That", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+
+def _names(text: str | None) -> set[str]:
+    """The capitalised words of a party's text: what two reports of one actor share."""
+    return {w for w in re.findall(r"\b[A-Z][\w'-]{3,}", text or "") if w not in STOP}
+
+
+def _fits(ev: Any, when: dt.date | None, members: list[Any], parties: _Parties) -> bool:
+    """Does the event fit every member of a cluster, and is one of its parties named by one of them?"""
+    named = False
+    for c in members:
+        other = _day(c["date"]) or _day(c["published"])
+        if (when is None) != (other is None) or when and other and abs((when - other).days) > WINDOW_DAYS:
+            return False
+        for side in ("actor", "recipient"):
+            rel = parties.relation((ev[f"{side}_id"], ev[f"{side}_text"]), (c[f"{side}_id"], c[f"{side}_text"]))
+            if rel == "different":
+                return False
+            named = named or rel == "same"
+    return named
+
+
+def _new_cluster(db: Any, event_id: str) -> None:
+    cid = stable_id("event_cluster", event_id)
+    db.execute("INSERT OR REPLACE INTO event_clusters VALUES (?,?)", (cid, json.dumps([event_id])))
+    db.execute("UPDATE events SET cluster_id=? WHERE id=?", (cid, event_id))
+
+
+def aggregate(store: Any, article_ids: list[str]) -> None:
+    """Enrich the new articles' actors from the knowledge file, then cluster their events."""
+    enrich(store, article_ids)
+    if not article_ids:
+        return
+    db = store.db
+    marks = ",".join("?" * len(article_ids))
+    pub = {r[0]: r[1] for r in db.execute(f"SELECT id, published FROM articles WHERE id IN ({marks})", article_ids)}
+    new = db.execute(f'SELECT e.*, a.published AS published FROM events e JOIN articles a ON a.id=e.article_id '
+                     f'WHERE e.article_id IN ({marks}) AND e.cluster_id IS NULL ORDER BY a.path, e.start, e.id',
+                     article_ids).fetchall()
+    parties = _Parties(db)
+    with db:
+        for ev in new:
+            when = _day(ev["date"]) or _day(pub.get(ev["article_id"]))
+            ids = [x for x in (ev["actor_id"], ev["recipient_id"]) if x]
+            words = sorted(_names(ev["actor_text"]) | _names(ev["recipient_text"]))[:4]
+            if not ids and not words:
+                _new_cluster(db, ev["id"])
+                continue
+            # only clusters that name one of the event's parties (by id, by a state of the same country, or by
+            # a shared name) can take it
+            related = set(ids)
+            for aid in ids:
+                kind, country = parties.get(aid)
+                if country:
+                    related.update(r[0] for r in db.execute(
+                        "SELECT id FROM actors WHERE country=? AND (kind='state' OR ?)", (country, kind == "state")))
+            marks2 = ",".join("?" * len(related))
+            likes = " OR ".join(["actor_text LIKE ? OR recipient_text LIKE ?"] * len(words))
+            where = " OR ".join(x for x in (f"actor_id IN ({marks2})" if related else "",
+                                            f"recipient_id IN ({marks2})" if related else "", likes) if x)
+            clusters = [r[0] for r in db.execute(
+                f"SELECT DISTINCT cluster_id FROM events WHERE event_type=? AND status=? AND cluster_id IS NOT NULL "
+                f"AND id<>? AND ({where})",
+                (ev["event_type"], ev["status"], ev["id"], *related, *related,
+                 *[f"%{w}%" for w in words for _ in (0, 1)]))]
+            by_cluster: dict[str, list[Any]] = {}
+            for cid in clusters:
+                by_cluster[cid] = db.execute(
+                    "SELECT e.id, e.cluster_id, e.actor_id, e.actor_text, e.recipient_id, e.recipient_text, e.date, "
+                    "a.published FROM events e JOIN articles a ON a.id=e.article_id WHERE e.cluster_id=?",
+                    (cid,)).fetchall()
+            hits = [cid for cid, members in by_cluster.items() if _fits(ev, when, members, parties)]
+            if not hits:
+                _new_cluster(db, ev["id"])
+                continue
+            keep, *rest = sorted(hits)
+            members = set(json.loads(db.execute("SELECT event_ids FROM event_clusters WHERE id=?",
+                                                (keep,)).fetchone()[0]))
+            for cid in rest:
+                row = db.execute("SELECT event_ids FROM event_clusters WHERE id=?", (cid,)).fetchone()
+                if row:
+                    members |= set(json.loads(row[0]))
+                db.execute("DELETE FROM event_clusters WHERE id=?", (cid,))
+                db.execute("UPDATE events SET cluster_id=? WHERE cluster_id=?", (keep, cid))
+            members.add(ev["id"])
+            db.execute("UPDATE event_clusters SET event_ids=? WHERE id=?", (json.dumps(sorted(members)), keep))
+            db.execute("UPDATE events SET cluster_id=? WHERE id=?", (keep, ev["id"]))
