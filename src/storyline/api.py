@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import stories
 from .analyze import analyze_batch
 from .errors import InputError
 from .ingest import RawInput, Skipped, build_article, expand, read
@@ -128,6 +129,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             for p in pending:
                 handle(p.get())
     store.resolve_dates()
+    stories.aggregate(store, stories.pending(store))
     store.close()
     return report
 

@@ -49,6 +49,9 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
     for r in sorted(actors.values(), key=lambda r: r["id"]):
         yield {"type": "actor", "id": r["id"], "name": r["name"], "kind": r["kind"], "country": r["country"],
                "roles": json.loads(r["roles"]), "aliases": json.loads(r["aliases"])}
+    from .stories import story_rows
+
+    yield from story_rows(store.db)
 
 
 def write_jsonl(store: Store, out: IO[str]) -> int:

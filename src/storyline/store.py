@@ -49,6 +49,17 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, first_date TEXT, last_date TEXT);
+CREATE TABLE IF NOT EXISTS story_articles (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
+CREATE TABLE IF NOT EXISTS story_terms (story_id TEXT NOT NULL, term TEXT NOT NULL, weight REAL,
+  PRIMARY KEY (story_id, term));
+CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms(term);
+CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS paragraph_shingles_hash ON paragraph_shingles(hash);
+CREATE TABLE IF NOT EXISTS copied_paragraphs (article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER,
+  source_article_id TEXT, source_start INTEGER, overlap REAL, PRIMARY KEY (article_id, start));
 """
 SCHEMA_VERSION = "1"
 

@@ -1,0 +1,449 @@
+"""Stories: articles grouped by the development they report, built incrementally.
+
+``aggregate(store, article_ids)`` runs after a batch is stored and touches only what the new
+articles touch:
+
+1. **Copied text.** Each paragraph is cut into hashed word 5-gram shingles
+   (``paragraph_shingles``). A paragraph sharing at least half of its shingles with a paragraph
+   of another article is a copy (agency background, reprint); the earliest published of the
+   pair is the original, the others are marked in ``copied_paragraphs`` with their source.
+   A copied paragraph is not independent corroboration: positions count each copy once.
+2. **Clustering.** An article is a TF-IDF vector of its words (names weigh more). Document
+   frequencies are kept incrementally (``term_df``) and each story keeps a centroid
+   (``story_terms``, also an inverted index to find candidate stories). The article joins the
+   most similar story whose dates lie within ``WINDOW_DAYS`` of its own, or starts a new one.
+3. **Title and summary** of each touched story: the title of the article closest to the
+   centroid, and an extractive summary of the lead sentences that best cover the centroid,
+   taken from original (not copied) paragraphs.
+
+Reading helpers (``timeline``, ``positions``) build a story's views from the stored records;
+tables owned by other stages (events, statements) are read when present and treated as empty
+when not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from typing import Any
+
+from .lexicon import load_lexicon
+from .records import stable_id
+
+WINDOW_DAYS = 6          # an article joins a story active within this many days of its date
+JOIN_THRESHOLD = 0.10    # cosine similarity to the story centroid needed to join it
+TOP_TERMS = 40           # terms kept per article vector
+CENTROID_TERMS = 80      # terms kept per story centroid
+SHINGLE = 5              # words per shingle
+COPY_SHARE = 0.5         # share of a paragraph's shingles found elsewhere that makes it a copy
+MIN_PARA_WORDS = 12      # shorter paragraphs are never called copies (datelines, sign-offs)
+SUMMARY_SENTENCES = 3
+_DEBUG = False
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019-]+")
+_PARA = re.compile(r"\n[ \t]*\n+")
+_SENT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d']))\s+(?=[A-Z\"\u201c])")
+
+
+# ---- text helpers --------------------------------------------------------------------------
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty paragraph; blank lines separate paragraphs, or single
+    line breaks when the text has no blank lines."""
+    sep = _PARA if _PARA.search(text) else re.compile(r"\n+")
+    out, pos = [], 0
+    for m in list(sep.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def _norm_words(text: str) -> list[str]:
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+
+
+def shingles(text: str) -> set[int]:
+    """Hashed word 5-grams of a paragraph (signed 64-bit, to fit an SQLite INTEGER)."""
+    w = _norm_words(text)
+    out = set()
+    for i in range(max(0, len(w) - SHINGLE + 1)):
+        h = hashlib.blake2b(" ".join(w[i:i + SHINGLE]).encode(), digest_size=8).digest()
+        out.add(int.from_bytes(h, "big", signed=True))
+    return out
+
+
+def terms(title: str | None, text: str) -> Counter[str]:
+    """Term counts of an article: content words, names (capitalised) count more, the title twice."""
+    stop = _stopwords()
+    tf: Counter[str] = Counter()
+    for src, weight in ((title or "", 2.0), (text, 1.0)):
+        for m in _WORD.finditer(src):
+            w = m.group().lower().replace("\u2019", "'").strip("'-")
+            if len(w) < 3 or w in stop:
+                continue
+            tf[w] += weight * (1.5 if m.group()[0].isupper() else 1.0)
+    return tf
+
+
+def _stopwords() -> frozenset[str]:
+    return _STOP if _STOP else _load_stop()
+
+
+_STOP: frozenset[str] = frozenset()
+
+
+def _load_stop() -> frozenset[str]:
+    global _STOP
+    _STOP = frozenset(load_lexicon("stopwords"))
+    return _STOP
+
+
+def _date(s: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(s) if s else None
+    except ValueError:
+        return None
+
+
+def tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
+
+
+# ---- aggregate -----------------------------------------------------------------------------
+def pending(store: Any) -> list[str]:
+    """Stored articles not yet in a story (those just added, or stored before stories existed)."""
+    return [r[0] for r in store.db.execute(
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY published, id")]
+
+
+def aggregate(store: Any, article_ids: list[str]) -> None:
+    """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles."""
+    if not article_ids:
+        return
+    db = store.db
+    q = ",".join("?" * len(article_ids))
+    rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
+                      "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
+    with db:
+        for r in rows:
+            _mark_copies(db, r["id"], r["text"], r["published"])
+        touched: set[str] = set()
+        for r in rows:
+            if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
+                continue
+            touched.add(_assign(db, r["id"], r["title"], r["text"], r["published"]))
+        for sid in sorted(touched):
+            _describe(db, sid)
+
+
+def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> None:
+    if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
+        return
+    rank_cache: dict[str, tuple[str, str]] = {}
+
+    def rank(other: str) -> tuple[str, str]:
+        if other not in rank_cache:
+            row = db.execute("SELECT published FROM articles WHERE id=?", (other,)).fetchone()
+            rank_cache[other] = ((row[0] if row else None) or "9999", other)
+        return rank_cache[other]
+
+    rank_cache[aid] = (published or "9999", aid)
+    for s, e in paragraphs(text):
+        para = text[s:e]
+        if len(para.split()) < MIN_PARA_WORDS:
+            continue
+        sh = shingles(para)
+        if not sh:
+            continue
+        hs = list(sh)
+        matches: Counter[tuple[str, int]] = Counter()
+        for i in range(0, len(hs), 500):
+            part = hs[i:i + 500]
+            for r in db.execute(f"SELECT article_id, start FROM paragraph_shingles WHERE hash IN "
+                                f"({','.join('?' * len(part))}) AND article_id != ?", (*part, aid)):
+                matches[(r[0], r[1])] += 1
+        db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in hs])
+        copies = [(oa, os_, n / len(sh)) for (oa, os_), n in matches.items() if n / len(sh) >= COPY_SHARE]
+        if not copies:
+            continue
+        group = [(aid, s, e, 1.0)]
+        for oa, os_, share in copies:
+            row = db.execute('SELECT "end" FROM copied_paragraphs WHERE article_id=? AND start=?', (oa, os_)).fetchone()
+            oe = row[0] if row else _para_end(db, oa, os_)
+            group.append((oa, os_, oe, share))
+        orig = min(group, key=lambda g: rank(g[0]))
+        for ga, gs, ge, share in group:
+            if ga == orig[0]:
+                continue
+            db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
+                       (ga, gs, ge, orig[0], orig[1], round(share, 3)))
+        # the original is never itself a copy of the paragraphs it was copied into
+        db.execute("DELETE FROM copied_paragraphs WHERE article_id=? AND start=? AND source_article_id IN "
+                   f"({','.join('?' * len(group))})", (orig[0], orig[1], *[g[0] for g in group]))
+
+
+def _para_end(db: sqlite3.Connection, aid: str, start: int) -> int:
+    row = db.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
+    for s, e in paragraphs(row[0] if row else ""):
+        if s == start:
+            return e
+    return start
+
+
+def _idf(db: sqlite3.Connection, terms_: list[str], n_docs: int) -> dict[str, float]:
+    out = {t: math.log((n_docs + 1) / 1) + 1 for t in terms_}
+    for i in range(0, len(terms_), 500):
+        part = terms_[i:i + 500]
+        for t, df in db.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(part))})", part):
+            out[t] = math.log((n_docs + 1) / (df + 1)) + 1
+    return out
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {k: x / n for k, x in v.items()}
+
+
+def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, published: str | None) -> str:
+    tf = terms(title, text)
+    n_docs = db.execute("SELECT count(*) FROM story_articles").fetchone()[0] + 1
+    db.executemany("INSERT INTO term_df VALUES (?,1) ON CONFLICT(term) DO UPDATE SET df=df+1", [(t,) for t in tf])
+    idf = _idf(db, list(tf), n_docs)
+    vec = dict(sorted(((t, (1 + math.log(c)) * idf[t]) for t, c in tf.items()), key=lambda x: (-x[1], x[0]))[:TOP_TERMS])
+    vec = _unit(vec)
+    best, best_sim = None, 0.0
+    if vec:
+        keys = list(vec)
+        cands = db.execute(
+            f"SELECT st.story_id, s.first_date, s.last_date, sum(st.weight) AS w FROM story_terms st "
+            f"JOIN stories s ON s.id=st.story_id WHERE st.term IN ({','.join('?' * len(keys))}) "
+            "GROUP BY st.story_id ORDER BY w DESC LIMIT 40", keys).fetchall()
+        d = _date(published)
+        for c in cands:
+            f, last = _date(c[1]), _date(c[2])
+            if d and f and last and not (f - dt.timedelta(days=WINDOW_DAYS) <= d <= last + dt.timedelta(days=WINDOW_DAYS)):
+                continue
+            cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (c[0],))}
+            cidf = _idf(db, list(cent), n_docs)
+            cv = _unit({t: w * cidf[t] for t, w in cent.items()})
+            sim = sum(x * cv.get(t, 0.0) for t, x in vec.items())
+            if _DEBUG:
+                print(aid, c[0], round(sim, 3))
+            if sim > best_sim or (sim == best_sim and best is not None and c[0] < best):
+                best, best_sim = c[0], sim
+    if best is None or best_sim < JOIN_THRESHOLD:
+        sid = stable_id("story", aid)
+        db.execute("INSERT OR IGNORE INTO stories VALUES (?,?,?,?,?)", (sid, title, "", published, published))
+    else:
+        sid = best
+        if published:
+            db.execute("UPDATE stories SET first_date=min(COALESCE(first_date, :d), :d), "
+                       "last_date=max(COALESCE(last_date, :d), :d) WHERE id=:s", {"d": published, "s": sid})
+    db.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, sid))
+    # centroid: sum of the members' unit term-frequency vectors, the strongest terms kept
+    raw = _unit({t: 1 + math.log(c) for t, c in tf.items() if t in vec})
+    cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (sid,))}
+    for t, w in raw.items():
+        cent[t] = cent.get(t, 0.0) + w
+    keep = sorted(cent.items(), key=lambda x: (-x[1], x[0]))[:CENTROID_TERMS]
+    db.execute("DELETE FROM story_terms WHERE story_id=?", (sid,))
+    db.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(sid, t, w) for t, w in keep])
+    return sid
+
+
+def _describe(db: sqlite3.Connection, sid: str) -> None:
+    """Dates, title and extractive summary of one story from its members."""
+    first, last, n = db.execute(
+        "SELECT min(a.published), max(a.published), count(*) FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+        "WHERE sa.story_id=?", (sid,)).fetchone()
+    cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (sid,))}
+    # the earliest and the latest members are enough to describe a long story
+    members = db.execute(
+        "SELECT a.id, a.title, a.text, a.published, a.body_start FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+        "WHERE sa.story_id=? ORDER BY a.published IS NULL, a.published, a.id", (sid,)).fetchall()
+    if len(members) > 30:
+        members = members[:15] + members[-15:]
+
+    def cover(words: list[str]) -> float:
+        seen = set(words)
+        return sum(cent.get(w, 0.0) for w in seen) / math.sqrt(len(words) + 5)
+
+    title, best = None, -1.0
+    cands: list[tuple[float, str, str, int]] = []
+    for m in members:
+        tw = [w for w in _norm_words(m["title"] or "")]
+        sc = cover(tw) if tw else -1.0
+        if m["title"] and sc > best:
+            title, best = m["title"], sc
+        copied = [(r[0], r[1]) for r in db.execute('SELECT start, "end" FROM copied_paragraphs WHERE article_id=?',
+                                                   (m["id"],))]
+        text = m["text"]
+        paras = [p for p in paragraphs(text) if p[0] >= (m["body_start"] or 0)][:4]
+        for i, (s, e) in enumerate(paras):
+            if any(cs <= s < ce for cs, ce in copied):
+                continue
+            for sent in _SENT.split(text[s:e])[:2]:
+                sent = " ".join(sent.split())
+                if sent.count("\"") % 2 or sent.count("\u201c") != sent.count("\u201d"):
+                    continue
+                words = _norm_words(sent)
+                if 8 <= len(words) <= 60 and not sent.startswith(("\"", "\u201c")):
+                    weight = (1.0 if i == 0 else 0.8) * (1.0 if m["published"] else 0.5)
+                    cands.append((cover(words) * weight, m["published"] or "", sent, len(cands)))
+    chosen: list[tuple[float, str, str, int]] = []
+    for c in sorted(cands, key=lambda c: (-c[0], c[3])):
+        ws = set(_norm_words(c[2]))
+        if any(len(ws & set(_norm_words(o[2]))) / max(1, len(ws)) > 0.5 for o in chosen):
+            continue
+        chosen.append(c)
+        if len(chosen) == SUMMARY_SENTENCES:
+            break
+    summary = " ".join(_strip_dateline(c[2]) for c in sorted(chosen, key=lambda c: (c[1], c[3])))
+    db.execute("UPDATE stories SET title=?, summary=?, first_date=?, last_date=? WHERE id=?",
+               (title or (summary[:80] if summary else f"Story of {n} articles"), summary, first, last, sid))
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+[,.]\s+[^-\u2014\u2013]{0,40}?[-\u2014\u2013]\s+")
+
+
+def _strip_dateline(s: str) -> str:
+    return _DATELINE.sub("", s, count=1)
+
+
+# ---- reading -------------------------------------------------------------------------------
+def copied_map(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Copied paragraphs per article: start, end, source article id, outlet and title."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not article_ids or "copied_paragraphs" not in tables(db):
+        return out
+    q = ",".join("?" * len(article_ids))
+    for r in db.execute(f'SELECT c.article_id, c.start, c."end", c.source_article_id, c.overlap, a.outlet, a.title '
+                        f"FROM copied_paragraphs c LEFT JOIN articles a ON a.id=c.source_article_id "
+                        f"WHERE c.article_id IN ({q}) ORDER BY c.article_id, c.start", tuple(article_ids)):
+        out[r[0]].append({"start": r[1], "end": r[2], "source_article_id": r[3], "overlap": r[4],
+                          "source_outlet": r[5], "source_title": r[6]})
+    return out
+
+
+def in_copied(copied: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
+    for c in copied:
+        if c["start"] <= start < c["end"]:
+            return c
+    return None
+
+
+def story_article_ids(db: sqlite3.Connection, sid: str) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id=sa.article_id WHERE sa.story_id=? "
+        "ORDER BY a.published IS NULL, a.published, a.id", (sid,))]
+
+
+def positions(db: sqlite3.Connection, sid: str, min_outlets: int = 2) -> list[dict[str, Any]]:
+    """Positions each actor repeats across the story: similar quotes of one speaker grouped,
+    counted by independent outlets (a quote inside a copied paragraph is not a new outlet)."""
+    ids = story_article_ids(db, sid)
+    if not ids:
+        return []
+    copied = copied_map(db, ids)
+    q = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT q.id, q.article_id, q.text, q.kind, q.start, q.speaker_id, ac.name, a.outlet, a.published "
+        f"FROM quotes q JOIN actors ac ON ac.id=q.speaker_id JOIN articles a ON a.id=q.article_id "
+        f"WHERE q.article_id IN ({q}) AND ac.kind != 'unnamed_source' ORDER BY a.published, q.article_id, q.start",
+        tuple(ids)).fetchall()
+    stop = _stopwords()
+    by_speaker: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_speaker[r["speaker_id"]].append(r)
+    out = []
+    for spk, qs in by_speaker.items():
+        groups: list[dict[str, Any]] = []
+        for r in qs:
+            words = {w for w in _norm_words(r["text"]) if w not in stop and len(w) > 2}
+            if len(words) < 3:
+                continue
+            for g in groups:
+                if len(words & g["words"]) / min(len(words), len(g["words"])) >= 0.5:
+                    break
+            else:
+                g = {"words": set(), "quotes": []}
+                groups.append(g)
+            g["words"] |= words
+            g["quotes"].append(r)
+        for g in groups:
+            indep = {r["outlet"] or r["article_id"] for r in g["quotes"]
+                     if not in_copied(copied.get(r["article_id"], []), r["start"])}
+            copies = sum(1 for r in g["quotes"] if in_copied(copied.get(r["article_id"], []), r["start"]))
+            if len(indep) < min_outlets:
+                continue
+            rep = min(g["quotes"], key=lambda r: (len(r["text"]), r["id"]))
+            out.append({"actor_id": spk, "actor": rep["name"], "position": rep["text"], "outlets": sorted(indep),
+                        "n_outlets": len(indep), "copies": copies, "quote_ids": [r["id"] for r in g["quotes"]],
+                        "article_id": g["quotes"][0]["article_id"],
+                        "first_date": g["quotes"][0]["published"], "last_date": g["quotes"][-1]["published"]})
+    out.sort(key=lambda p: (-p["n_outlets"], p["actor"], p["position"]))
+    return out
+
+
+def timeline(db: sqlite3.Connection, sid: str, limit: int = 400) -> list[dict[str, Any]]:
+    """Events and statements (direct quotes, or issue-3 statements when stored) of a story by date."""
+    ids = story_article_ids(db, sid)
+    if not ids:
+        return []
+    have = tables(db)
+    q = ",".join("?" * len(ids))
+    items: list[dict[str, Any]] = []
+    copied = copied_map(db, ids)
+    for r in db.execute(f"SELECT id, title, outlet, published FROM articles WHERE id IN ({q})", tuple(ids)):
+        items.append({"kind": "article", "date": r["published"], "article_id": r["id"], "id": r["id"],
+                      "text": r["title"] or "(untitled)", "outlet": r["outlet"], "who": r["outlet"]})
+    if "events" in have:
+        for r in db.execute(
+                f"SELECT e.id, e.article_id, e.start, e.event_type, e.mode, e.actor_text, e.recipient_text, e.trigger, "
+                f"e.status, COALESCE(e.date, a.published) AS d, a.outlet, a.text, e.\"end\", "
+                f"ac.name AS actor_name, rc.name AS recipient_name FROM events e JOIN articles a ON a.id=e.article_id "
+                f"LEFT JOIN actors ac ON ac.id=e.actor_id LEFT JOIN actors rc ON rc.id=e.recipient_id "
+                f"WHERE e.article_id IN ({q})", tuple(ids)):
+            who = r["actor_name"] or r["actor_text"] or "?"
+            whom = r["recipient_name"] or r["recipient_text"]
+            items.append({"kind": "event", "date": r["d"], "article_id": r["article_id"], "id": r["id"],
+                          "event_type": r["event_type"], "status": r["status"], "who": who, "whom": whom,
+                          "text": (r["text"] or "")[r["start"]:r["end"]][:300] if r["start"] is not None else r["trigger"],
+                          "outlet": r["outlet"],
+                          "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"] or 0))})
+    for r in db.execute(
+            f"SELECT q.id, q.article_id, q.text, q.start, a.published, a.outlet, ac.name FROM quotes q "
+            f"JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON ac.id=q.speaker_id "
+            f"WHERE q.article_id IN ({q}) AND q.kind='direct' AND q.speaker_id IS NOT NULL", tuple(ids)):
+        items.append({"kind": "statement", "date": r["published"], "article_id": r["article_id"], "id": r["id"],
+                      "who": r["name"], "text": r["text"], "outlet": r["outlet"],
+                      "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"]))})
+    order = {"article": 0, "event": 1, "statement": 2}
+    items.sort(key=lambda i: (i["date"] or "9999", i["article_id"], order[i["kind"]], i["id"]))
+    return items[:limit]
+
+
+def story_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every story with its article ids, for the export."""
+    if "stories" not in tables(db):
+        return []
+    members: dict[str, list[str]] = defaultdict(list)
+    for a, s in db.execute("SELECT article_id, story_id FROM story_articles ORDER BY article_id"):
+        members[s].append(a)
+    return [{"type": "story", "id": r[0], "title": r[1], "summary": r[2], "article_ids": members.get(r[0], []),
+             "first_date": r[3], "last_date": r[4]}
+            for r in db.execute("SELECT id, title, summary, first_date, last_date FROM stories ORDER BY id")]
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
