@@ -3,7 +3,8 @@
 ``aggregate(store, article_ids)`` runs after a batch is stored and touches only what the new
 articles touch:
 
-1. **Copied text.** Each paragraph is cut into hashed word 5-gram shingles
+1. **Copied text.** Each paragraph, less its quotations (the speaker's words, the same in
+   every honest report), is cut into hashed word 5-gram shingles
    (``paragraph_shingles``). A paragraph sharing at least half of its shingles with a paragraph
    of another article is a copy (agency background, reprint); the earliest published of the
    pair is the original, the others are marked in ``copied_paragraphs`` with their source.
@@ -46,6 +47,7 @@ _DEBUG = False
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019-]+")
 _PARA = re.compile(r"\n[ \t]*\n+")
+_QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d")
 _SENT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d']))\s+(?=[A-Z\"\u201c])")
 
 
@@ -159,7 +161,9 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
 
     rank_cache[aid] = (published or "9999", aid)
     for s, e in paragraphs(text):
-        para = text[s:e]
+        # quoted words are the speaker's and are the same in every honest report; only the
+        # outlet's own framing tells a copy
+        para = _QUOTED.sub(" ", text[s:e])
         if len(para.split()) < MIN_PARA_WORDS:
             continue
         sh = shingles(para)
