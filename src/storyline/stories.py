@@ -41,8 +41,10 @@ TOP_TERMS = 40           # terms kept per article vector
 CENTROID_TERMS = 80      # terms kept per story centroid
 SHINGLE = 5              # words per shingle
 COPY_SHARE = 0.5         # share of a paragraph's shingles found elsewhere that makes it a copy
+HOLDERS = 30            # earliest holders of a shingle looked at when matching a paragraph
 MIN_PARA_WORDS = 12      # shorter paragraphs are never called copies (datelines, sign-offs)
 SUMMARY_SENTENCES = 3
+CANDIDATES = 12          # stories compared in full with each new article
 _DEBUG = False
 
 _WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019-]+")
@@ -151,49 +153,52 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
 def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> None:
     if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
         return
-    rank_cache: dict[str, tuple[str, str]] = {}
 
-    def rank(other: str) -> tuple[str, str]:
-        if other not in rank_cache:
-            row = db.execute("SELECT published FROM articles WHERE id=?", (other,)).fetchone()
-            rank_cache[other] = ((row[0] if row else None) or "9999", other)
-        return rank_cache[other]
+    def rank(a: str, pub: str | None = None) -> tuple[str, str]:
+        if pub is None and a != aid:
+            row = db.execute("SELECT published FROM articles WHERE id=?", (a,)).fetchone()
+            pub = row[0] if row else None
+        return (pub or "9999", a)
 
-    rank_cache[aid] = (published or "9999", aid)
     for s, e in paragraphs(text):
         # quoted words are the speaker's and are the same in every honest report; only the
         # outlet's own framing tells a copy
         para = _QUOTED.sub(" ", text[s:e])
         if len(para.split()) < MIN_PARA_WORDS:
             continue
-        sh = shingles(para)
+        sh = sorted(shingles(para))
         if not sh:
             continue
-        hs = list(sh)
+        # the earliest holders of each shingle: enough to find the original of a paragraph
+        # reprinted a thousand times, at a bounded cost per paragraph
         matches: Counter[tuple[str, int]] = Counter()
-        for i in range(0, len(hs), 500):
-            part = hs[i:i + 500]
-            for r in db.execute(f"SELECT article_id, start FROM paragraph_shingles WHERE hash IN "
-                                f"({','.join('?' * len(part))}) AND article_id != ?", (*part, aid)):
-                matches[(r[0], r[1])] += 1
-        db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in hs])
-        copies = [(oa, os_, n / len(sh)) for (oa, os_), n in matches.items() if n / len(sh) >= COPY_SHARE]
+        for i in range(0, len(sh), 200):
+            part = sh[i:i + 200]
+            sql = " UNION ALL ".join(["SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? "
+                                      "ORDER BY rowid LIMIT %d)" % HOLDERS] * len(part))
+            matches.update((r[0], r[1]) for r in db.execute(sql, part))
+        db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
+        copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)
         if not copies:
             continue
-        group = [(aid, s, e, 1.0)]
-        for oa, os_, share in copies:
-            row = db.execute('SELECT "end" FROM copied_paragraphs WHERE article_id=? AND start=?', (oa, os_)).fetchone()
-            oe = row[0] if row else _para_end(db, oa, os_)
-            group.append((oa, os_, oe, share))
-        orig = min(group, key=lambda g: rank(g[0]))
-        for ga, gs, ge, share in group:
-            if ga == orig[0]:
-                continue
+        share = max(matches[k] for k in copies) / len(sh)
+        # the original: the earliest published among the matches and their own sources
+        cands = {(aid, s, published)}
+        for oa, os_ in copies:
+            src = db.execute("SELECT source_article_id, source_start FROM copied_paragraphs WHERE article_id=? AND "
+                             "start=?", (oa, os_)).fetchone()
+            cands.add((src[0], src[1], None) if src else (oa, os_, None))
+        orig = min(cands, key=lambda c: rank(c[0], c[2]))
+        if orig[0] != aid:
             db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
-                       (ga, gs, ge, orig[0], orig[1], round(share, 3)))
-        # the original is never itself a copy of the paragraphs it was copied into
-        db.execute("DELETE FROM copied_paragraphs WHERE article_id=? AND start=? AND source_article_id IN "
-                   f"({','.join('?' * len(group))})", (orig[0], orig[1], *[g[0] for g in group]))
+                       (aid, s, e, orig[0], orig[1], round(share, 3)))
+            continue
+        # this report predates the paragraph's known original: it becomes the source of them all
+        for oa, os_, _ in sorted(cands - {orig}):
+            db.execute("UPDATE copied_paragraphs SET source_article_id=?, source_start=? WHERE source_article_id=? "
+                       "AND source_start=?", (aid, s, oa, os_))
+            db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
+                       (oa, os_, _para_end(db, oa, os_), aid, s, round(share, 3)))
 
 
 def _para_end(db: sqlite3.Connection, aid: str, start: int) -> int:
@@ -228,18 +233,19 @@ def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, publ
     best, best_sim = None, 0.0
     if vec:
         keys = list(vec)
+        # candidates: stories sharing the article's strongest terms, active within the window
+        window = ("" if not _date(published) else
+                  " AND (s.first_date IS NULL OR (s.first_date <= date(:d, :plus) AND s.last_date >= date(:d, :minus)))")
         cands = db.execute(
-            f"SELECT st.story_id, s.first_date, s.last_date, sum(st.weight) AS w FROM story_terms st "
-            f"JOIN stories s ON s.id=st.story_id WHERE st.term IN ({','.join('?' * len(keys))}) "
-            "GROUP BY st.story_id ORDER BY w DESC LIMIT 40", keys).fetchall()
-        d = _date(published)
+            f"SELECT st.story_id, sum(st.weight) AS w FROM story_terms st JOIN stories s ON s.id=st.story_id "
+            f"WHERE st.term IN ({','.join(f':t{i}' for i in range(len(keys)))}){window} "
+            "GROUP BY st.story_id ORDER BY w DESC, st.story_id LIMIT :n",
+            {**{f"t{i}": k for i, k in enumerate(keys)}, "d": published, "plus": f"+{WINDOW_DAYS} days",
+             "minus": f"-{WINDOW_DAYS} days", "n": CANDIDATES}).fetchall()
         for c in cands:
-            f, last = _date(c[1]), _date(c[2])
-            if d and f and last and not (f - dt.timedelta(days=WINDOW_DAYS) <= d <= last + dt.timedelta(days=WINDOW_DAYS)):
-                continue
-            cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (c[0],))}
-            cidf = _idf(db, list(cent), n_docs)
-            cv = _unit({t: w * cidf[t] for t, w in cent.items()})
+            cv = _unit({t: w * (math.log((n_docs + 1) / (df + 1)) + 1) for t, w, df in db.execute(
+                "SELECT st.term, st.weight, COALESCE(td.df, 0) FROM story_terms st LEFT JOIN term_df td "
+                "ON td.term=st.term WHERE st.story_id=?", (c[0],))})
             sim = sum(x * cv.get(t, 0.0) for t, x in vec.items())
             if _DEBUG:
                 print(aid, c[0], round(sim, 3))
@@ -292,7 +298,8 @@ def _describe(db: sqlite3.Connection, sid: str) -> None:
         copied = [(r[0], r[1]) for r in db.execute('SELECT start, "end" FROM copied_paragraphs WHERE article_id=?',
                                                    (m["id"],))]
         text = m["text"]
-        paras = [p for p in paragraphs(text) if p[0] >= (m["body_start"] or 0)][:4]
+        body = m["body_start"] or 0
+        paras = [(max(ps, body), pe) for ps, pe in paragraphs(text) if pe > body][:4]
         for i, (s, e) in enumerate(paras):
             if any(cs <= s < ce for cs, ce in copied):
                 continue
@@ -304,8 +311,12 @@ def _describe(db: sqlite3.Connection, sid: str) -> None:
                 if 8 <= len(words) <= 60 and not sent.startswith(("\"", "\u201c")):
                     weight = (1.0 if i == 0 else 0.8) * (1.0 if m["published"] else 0.5)
                     cands.append((cover(words) * weight, m["published"] or "", sent, len(cands)))
-    chosen: list[tuple[float, str, str, int]] = []
+    # the lead of the earliest dated report opens the summary; the best-covering sentences follow
+    leads = [c for c in cands if c[1]]
+    chosen: list[tuple[float, str, str, int]] = [min(leads, key=lambda c: (c[1], c[3]))] if leads else []
     for c in sorted(cands, key=lambda c: (-c[0], c[3])):
+        if c in chosen:
+            continue
         ws = set(_norm_words(c[2]))
         if any(len(ws & set(_norm_words(o[2]))) / max(1, len(ws)) > 0.5 for o in chosen):
             continue
