@@ -34,10 +34,10 @@ import urllib.request
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
-from storyline import api, stories  # noqa: E402
-from storyline.ingest import expand, read  # noqa: E402
-from storyline.records import Analysis, Article, Claim, Quote, stable_id, text_id  # noqa: E402
-from storyline.store import Store  # noqa: E402
+from storyline import api, stories
+from storyline.ingest import expand, read
+from storyline.records import Analysis, stable_id, text_id
+from storyline.store import Store
 
 SAMPLE = os.path.join(ROOT, "src", "storyline", "sample")
 OUTLETS = ["Nordpress", "KNA", "Selvin Wire", "Lomen Courier", "Quill Post", "Tern News", "Gull Daily",
@@ -54,7 +54,7 @@ def _seed_analyses() -> list[Analysis]:
     return [a for a in api.analyze_texts(texts) if a.quotes]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _vocab(topic: int) -> dict[int, list[str]]:
     rnd = random.Random(topic)
     return {n: ["".join(rnd.choice(string.ascii_lowercase) for _ in range(n)) for _ in range(6)] for n in range(1, 20)}

@@ -141,12 +141,12 @@ def test_export_has_story_records(sample_db):
      'say <mark class="hl hl-quote" data-ref="" id="quote-1">&quot;x&lt;y&quot;</mark> now'),
     # a claim inside a quote nests
     ("ab 12 cd", [{"start": 0, "end": 8, "kind": "quote", "id": "q"}, {"start": 3, "end": 5, "kind": "claim", "id": "c"}],
-     '<mark class="hl hl-quote" data-ref="" id="q">ab <mark class="hl hl-claim" data-ref="" id="c">12</mark>'
-     ' cd</mark>'),
+     ('<mark class="hl hl-quote" data-ref="" id="q">ab <mark class="hl hl-claim" data-ref="" id="c">12</mark>'
+      ' cd</mark>')),
     # an event crossing the end of a quote is split; only its first piece carries the id
     ("abcdef", [{"start": 0, "end": 4, "kind": "quote", "id": "q"}, {"start": 2, "end": 6, "kind": "event", "id": "e"}],
-     '<mark class="hl hl-quote" data-ref="" id="q">ab<mark class="hl hl-event" data-ref="" id="e">cd</mark></mark>'
-     '<mark class="hl hl-event" data-ref="">ef</mark>'),
+     ('<mark class="hl hl-quote" data-ref="" id="q">ab<mark class="hl hl-event" data-ref="" id="e">cd</mark></mark>'
+      '<mark class="hl hl-event" data-ref="">ef</mark>')),
     ("x", [{"start": 0, "end": 1, "kind": "quote", "id": "\"><script>", "title": "<img onerror=1>"}],
      '<mark class="hl hl-quote" data-ref="" id="&quot;&gt;&lt;script&gt;" title="&lt;img onerror=1&gt;">x</mark>'),
 ])

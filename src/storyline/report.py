@@ -35,4 +35,4 @@ def build(db_path: str, story_id: str | None = None) -> str:
     finally:
         db.close()
     return web.render("report.html", standalone=True, stories=stories, articles=articles, db=db_path,
-                      href=ReportLinks, generated=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+                      href=ReportLinks, generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"))

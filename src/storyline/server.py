@@ -6,7 +6,6 @@ rendered from the OpenAPI document: nothing is fetched from a CDN.
 """
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from functools import partial
@@ -150,6 +149,3 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000) -> None:
 
     uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
 
-
-def today() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

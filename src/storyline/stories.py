@@ -86,10 +86,10 @@ def shingles(text: str) -> set[int]:
     return out
 
 
-def terms(title: str | None, text: str) -> Counter[str]:
+def terms(title: str | None, text: str) -> dict[str, float]:
     """Term counts of an article: content words, names (capitalised) count more, the title twice."""
     stop = _stopwords()
-    tf: Counter[str] = Counter()
+    tf: dict[str, float] = defaultdict(float)
     for src, weight in ((title or "", 2.0), (text, 1.0)):
         for m in _WORD.finditer(src):
             w = m.group().lower().replace("\u2019", "'").strip("'-")
@@ -174,8 +174,8 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
         matches: Counter[tuple[str, int]] = Counter()
         for i in range(0, len(sh), 200):
             part = sh[i:i + 200]
-            sql = " UNION ALL ".join(["SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? "
-                                      "ORDER BY rowid LIMIT %d)" % HOLDERS] * len(part))
+            one = f"SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid LIMIT {HOLDERS})"
+            sql = " UNION ALL ".join([one] * len(part))
             matches.update((r[0], r[1]) for r in db.execute(sql, part))
         db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
         copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)

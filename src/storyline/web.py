@@ -126,8 +126,8 @@ def claim_chart(group: dict[str, Any], width: int = 640, height: int = 230) -> M
         return t + ph - ph * (v / top)
 
     label = f"Figures for {group.get('counts') or 'this group'} by source and date"
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(label)}" '
-             f'xmlns="http://www.w3.org/2000/svg">']
+    parts = [(f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(label)}" '
+              f'xmlns="http://www.w3.org/2000/svg">')]
     for k in range(5):
         v = top * k / 4
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
@@ -139,9 +139,9 @@ def claim_chart(group: dict[str, Any], width: int = 640, height: int = 230) -> M
                      f'{dt.date.fromordinal(d).strftime("%b %d")}</text>')
     jitter: dict[tuple[int | None, str], int] = {}
     for c in claims:
-        d = _days(c["date"])
-        k = jitter[(d, c["source"])] = jitter.get((d, c["source"]), -1) + 1
-        cx = x(d) + (sources.index(c["source"]) - (len(sources) - 1) / 2) * 7 + k * 3
+        cd = _days(c["date"])
+        k = jitter[(cd, c["source"])] = jitter.get((cd, c["source"]), -1) + 1
+        cx = x(cd) + (sources.index(c["source"]) - (len(sources) - 1) / 2) * 7 + k * 3
         col = color[c["source"]]
         tip = html.escape(f"{c['source']}: {c['text']} ({c['date'] or 'undated'})"
                           + (" — conflicts with another source" if c["conflict"] else "")
@@ -180,10 +180,10 @@ def actor_graph(edges: list[dict[str, Any]], width: int = 640, height: int = 420
     cx, cy, r = width / 2, height / 2, min(width, height) / 2 - 60
     pos = {n: (cx + r * math.cos(2 * math.pi * i / len(names) - math.pi / 2),
                cy + r * math.sin(2 * math.pi * i / len(names) - math.pi / 2)) for i, n in enumerate(names)}
-    parts = [f'<svg class="graph" viewBox="0 0 {width} {height}" role="img" aria-label="Actors and what they did '
-             f'to whom" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" refX="10" '
-             f'refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" '
-             f'class="arrowhead"/></marker></defs>']
+    parts = [(f'<svg class="graph" viewBox="0 0 {width} {height}" role="img" aria-label="Actors and what they '
+              f'did to whom" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" '
+              f'refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path '
+              f'd="M0,0L10,5L0,10z" class="arrowhead"/></marker></defs>')]
     pair_count: dict[tuple[str, str], int] = {}
     for e in edges:
         if not e["recipient"]:
