@@ -74,6 +74,10 @@ def test_story_view(served):
     assert status == 200
     kinds = {i["kind"] for i in s["timeline"]}
     assert {"article", "statement", "event"} <= kinds
+    st = [i for i in s["timeline"] if i.get("statement_id") == "st-1"]
+    assert len(st) == 1 and st[0]["text"] == "civilians first" and st[0]["who"] == "Anna Korvel"
+    assert not [i for i in s["timeline"] if i["kind"] == "statement" and i["id"] == st[0]["id"]
+                and not i.get("statement_id")], "a quote inside a statement is not listed twice"
     dates = [i["date"] for i in s["timeline"] if i["date"] != "undated"]
     assert dates == sorted(dates)
     g = [g for g in s["claim_groups"] if g["id"] == "cg-killed"]

@@ -7,6 +7,7 @@ read when they exist and are empty otherwise, so the API works on any store.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
@@ -78,9 +79,13 @@ def _in(ids: list[str]) -> str:
 
 
 def _page(db: sqlite3.Connection, select: str, base: str, where: list[str], args: list[Any], order: str,
-          f: Filters, row: Any) -> dict[str, Any]:
+          f: Filters, row: Any, count_base: str | None = None) -> dict[str, Any]:
     w = (" WHERE " + " AND ".join(where)) if where else ""
-    total = db.execute(f"SELECT count(*) {base}{w}", args).fetchone()[0]
+    # joins that cannot change the count (actor names; articles when no filter reads them) are left out
+    cbase = count_base or re.sub(r" LEFT JOIN actors \w+ ON [\w.]+=[\w.]+", "", base)
+    if not any("a." in x for x in where):
+        cbase = re.sub(r" JOIN articles a ON a\.id=\w+\.article_id", "", cbase)
+    total = db.execute(f"SELECT count(*) {cbase}{w}", args).fetchone()[0]
     rows = db.execute(f"SELECT {select} {base}{w} ORDER BY {order} LIMIT ? OFFSET ?", [*args, f.limit, f.offset])
     return {"total": total, "limit": f.limit, "offset": f.offset, "items": [row(r) for r in rows]}
 
@@ -129,7 +134,7 @@ def list_articles(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     select = ("a.id, a.path, a.outlet, a.dateline, a.published, a.published_source, a.title, "
               "(SELECT story_id FROM story_articles WHERE article_id=a.id) AS story_id")
     base = "FROM articles a"
-    order = "a.published IS NULL, a.published DESC, a.id"
+    order = "a.published DESC, a.id DESC"
     if f.q and _fts(f.q):
         base = "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
         where.append("articles_fts MATCH ?")
@@ -163,14 +168,14 @@ def list_quotes(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     return _records(db, f, ("q.speaker_id",), "q.kind = ?",
                     "q.*, a.outlet, a.published, a.title AS article_title, ac.name AS speaker_name",
                     "FROM quotes q JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON ac.id=q.speaker_id",
-                    "a.published, q.article_id, q.start, q.id", text_col="q.text")
+                    "a.published, a.id, q.start, q.id", text_col="q.text")
 
 
 def list_claims(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     return _records(db, f, ("c.claimed_by_id",), "c.counts = ?",
                     "c.*, a.outlet, a.published, ac.name AS claimed_by_name",
                     "FROM claims c JOIN articles a ON a.id=c.article_id LEFT JOIN actors ac ON ac.id=c.claimed_by_id",
-                    "a.published, c.article_id, c.start, c.id", text_col="c.text")
+                    "a.published, a.id, c.start, c.id", text_col="c.text")
 
 
 def _empty(f: Filters) -> dict[str, Any]:
@@ -185,7 +190,7 @@ def list_events(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
                     "e.*, a.outlet, a.published, ac.name AS actor_name, rc.name AS recipient_name",
                     "FROM events e JOIN articles a ON a.id=e.article_id LEFT JOIN actors ac ON ac.id=e.actor_id "
                     "LEFT JOIN actors rc ON rc.id=e.recipient_id",
-                    "COALESCE(e.date, a.published), e.article_id, e.start, e.id", date="COALESCE(e.date, a.published)")
+                    "COALESCE(e.date, a.published), a.id, e.start, e.id", date="COALESCE(e.date, a.published)")
 
 
 def _actor_row(r: sqlite3.Row) -> dict[str, Any]:
@@ -214,9 +219,17 @@ def list_actors(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         where.append("ac.id IN (SELECT aa.actor_id FROM article_actors aa JOIN articles a ON a.id=aa.article_id "
                      f"WHERE {' AND '.join(sub)})")
         args.extend(sargs)
-    return _page(db, "ac.*, (SELECT count(*) FROM quotes q WHERE q.speaker_id=ac.id) AS quotes, "
-                     "(SELECT count(DISTINCT article_id) FROM article_actors aa WHERE aa.actor_id=ac.id) AS articles",
-                 "FROM actors ac", where, args, "quotes DESC, ac.name, ac.id", f, _actor_row)
+    def row(r: sqlite3.Row) -> dict[str, Any]:
+        d = _actor_row(r)
+        d["quotes"] = d["quotes"] or 0
+        d["articles"] = db.execute("SELECT count(DISTINCT article_id) FROM article_actors WHERE actor_id=?",
+                                   (r["id"],)).fetchone()[0]
+        return d
+
+    return _page(db, "ac.*, qc.n AS quotes",
+                 "FROM actors ac LEFT JOIN (SELECT speaker_id, count(*) AS n FROM quotes GROUP BY speaker_id) qc "
+                 "ON qc.speaker_id=ac.id", where, args, "qc.n IS NULL, qc.n DESC, ac.name, ac.id", f, row,
+                 count_base="FROM actors ac")
 
 
 def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -231,8 +244,7 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
                      f"ON aa.article_id=sa.article_id WHERE aa.actor_id IN ({_in(ids)}))")
         args.extend(ids)
     if f.outlet:
-        where.append("s.id IN (SELECT sa.story_id FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
-                     "WHERE a.outlet = ? COLLATE NOCASE)")
+        where.append("s.id IN (SELECT story_id FROM story_outlets WHERE outlet = ? COLLATE NOCASE)")
         args.append(f.outlet)
     if f.date_from:
         where.append("COALESCE(s.last_date, s.first_date) >= ?")
@@ -243,8 +255,8 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     if f.type:
         if f.type not in ("multi_outlet", "single_outlet"):
             raise BadQuery("type for stories is 'multi_outlet' or 'single_outlet'")
-        where.append(f"(SELECT count(DISTINCT COALESCE(a.outlet, a.id)) FROM story_articles sa JOIN articles a "
-                     f"ON a.id=sa.article_id WHERE sa.story_id=s.id) {'>' if f.type == 'multi_outlet' else '='} 1")
+        multi = "SELECT story_id FROM story_outlets GROUP BY story_id HAVING count(*) > 1"
+        where.append(f"s.id {'' if f.type == 'multi_outlet' else 'NOT '}IN ({multi})")
     if f.q:
         where.append("(s.title LIKE ? OR s.summary LIKE ?)")
         args.extend([f"%{f.q}%"] * 2)
@@ -253,13 +265,12 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         d = dict(r)
         d["article_ids"] = [x[0] for x in db.execute(
             "SELECT article_id FROM story_articles WHERE story_id=? ORDER BY article_id", (r["id"],))]
-        d["outlets"] = sorted({x[0] for x in db.execute(
-            "SELECT a.outlet FROM story_articles sa JOIN articles a ON a.id=sa.article_id WHERE sa.story_id=? "
-            "AND a.outlet IS NOT NULL", (r["id"],))})
+        d["outlets"] = [x[0] for x in db.execute("SELECT outlet FROM story_outlets WHERE story_id=? ORDER BY outlet",
+                                                  (r["id"],))]
         return d
 
     return _page(db, "s.*", "FROM stories s", where, args,
-                 "s.last_date IS NULL, s.last_date DESC, s.first_date DESC, s.id", f, row)
+                 "s.last_date DESC, s.id DESC", f, row)
 
 
 # ---- single records ------------------------------------------------------------------------
@@ -326,12 +337,20 @@ def _claim_groups(db: sqlite3.Connection, claims: list[dict[str, Any]]) -> list[
         for c in g["claims"]:
             c["source"] = c.get("claimed_by_name") or c.get("outlet") or "unattributed"
             c["date"] = c.get("as_of") or c.get("published")
+        # on one date, independent sources giving different figures conflict
+        by_date: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         for c in g["claims"]:
-            c["conflict"] = any(o is not c and o["date"] == c["date"] and o["source"] != c["source"]
-                                and (o["low"] or o["value"], o["high"] or o["value"]) != (c["low"] or c["value"],
-                                                                                          c["high"] or c["value"])
-                                and not c.get("copied") and not o.get("copied") for o in g["claims"])
-            conflicted |= c["conflict"]
+            c["conflict"] = False
+            if not c.get("copied"):
+                by_date[c["date"]].append(c)
+        for same in by_date.values():
+            figures = {(c["source"], c["low"] or c["value"], c["high"] or c["value"]) for c in same}
+            if len({f[0] for f in figures}) < 2 or len({f[1:] for f in figures}) < 2:
+                continue
+            for c in same:
+                fig = (c["low"] or c["value"], c["high"] or c["value"])
+                c["conflict"] = any(s != c["source"] and (lo, hi) != fig for s, lo, hi in figures)
+                conflicted |= c["conflict"]
         if g["verdict"] is None:
             g["verdict"] = "conflict" if conflicted else "consistent"
         elif g["verdict"] == "conflict" and not conflicted:

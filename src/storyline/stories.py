@@ -145,9 +145,15 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
         for r in rows:
             if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
                 continue
-            touched.add(_assign(db, r["id"], r["title"], r["text"], r["published"]))
+            sid = _assign(db, r["id"], r["title"], r["text"], r["published"])
+            touched.add(sid)
+            if r["outlet"]:
+                db.execute("INSERT OR IGNORE INTO story_outlets VALUES (?,?)", (sid, r["outlet"]))
         for sid in sorted(touched):
             _describe(db, sid)
+        # bounded statistics for the query planner, so the read-only API picks index plans
+        db.execute("PRAGMA analysis_limit=400")
+        db.execute("ANALYZE")
 
 
 def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> None:
@@ -436,10 +442,29 @@ def timeline(db: sqlite3.Connection, sid: str, limit: int = 400) -> list[dict[st
                           "text": (r["text"] or "")[r["start"]:r["end"]][:300] if r["start"] is not None else r["trigger"],
                           "outlet": r["outlet"],
                           "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"] or 0))})
-    for r in db.execute(
-            f"SELECT q.id, q.article_id, q.text, q.start, a.published, a.outlet, ac.name FROM quotes q "
-            f"JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON ac.id=q.speaker_id "
-            f"WHERE q.article_id IN ({q}) AND q.kind='direct' AND q.speaker_id IS NOT NULL", tuple(ids)):
+    quotes = {r["id"]: r for r in db.execute(
+        f"SELECT q.id, q.article_id, q.text, q.start, q.kind, a.published, a.outlet, ac.name FROM quotes q "
+        f"JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON ac.id=q.speaker_id "
+        f"WHERE q.article_id IN ({q}) AND q.speaker_id IS NOT NULL", tuple(ids))}
+    covered: set[str] = set()
+    if "statements" in have:
+        # issue-3 statements: one entry per statement, dated by its earliest quote in the story
+        for st in db.execute("SELECT s.id, s.text, s.quote_ids, ac.name FROM statements s LEFT JOIN actors ac "
+                             "ON ac.id=s.speaker_id ORDER BY s.id"):
+            mine = sorted((quotes[x] for x in json.loads(st["quote_ids"] or "[]") if x in quotes),
+                          key=lambda r: (r["published"] or "9999", r["article_id"], r["start"]))
+            if not mine:
+                continue
+            covered.update(r["id"] for r in mine)
+            first = mine[0]
+            items.append({"kind": "statement", "date": first["published"], "article_id": first["article_id"],
+                          "id": first["id"], "statement_id": st["id"], "who": st["name"] or first["name"],
+                          "text": st["text"] or first["text"], "outlet": first["outlet"],
+                          "outlets": sorted({r["outlet"] for r in mine if r["outlet"]}),
+                          "copied": bool(in_copied(copied.get(first["article_id"], []), first["start"]))})
+    for r in quotes.values():
+        if r["kind"] != "direct" or r["id"] in covered:
+            continue
         items.append({"kind": "statement", "date": r["published"], "article_id": r["article_id"], "id": r["id"],
                       "who": r["name"], "text": r["text"], "outlet": r["outlet"],
                       "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"]))})
