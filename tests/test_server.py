@@ -197,6 +197,28 @@ def test_missing_tables_are_empty(sample_db):
         s.stop()
 
 
+def test_store_from_before_story_outlets_still_serves(sample_db, tmp_path):
+    """A store whose stories were built before `story_outlets` existed: outlets come from the articles."""
+    import shutil
+    import sqlite3
+
+    db = str(tmp_path / "old.db")
+    shutil.copy(sample_db, db)
+    con = sqlite3.connect(db)
+    con.execute("DROP TABLE story_outlets")
+    con.commit()
+    con.close()
+    s = Served(db)
+    try:
+        stories = items(s, "/api/stories")["items"]
+        assert max(len(x["outlets"]) for x in stories) >= 3
+        assert items(s, "/api/stories?type=multi_outlet")["total"] >= 1
+        assert items(s, "/api/stories?outlet=KNA")["total"] >= 1
+        assert s.get("/")[0] == 200
+    finally:
+        s.stop()
+
+
 def _no_live_markup(page: str) -> None:
     assert "<script>alert" not in page
     assert not re.search(r"<[a-z][^>]*\sonerror\s*=", page, re.IGNORECASE), "an onerror attribute reached the HTML"

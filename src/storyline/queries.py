@@ -238,13 +238,17 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         return _empty(f)
     where: list[str] = []
     args: list[Any] = []
+    # the outlets of each story, kept by aggregation (derived from the articles in older stores)
+    so = "story_outlets" if "story_outlets" in tables(db) else (
+        "(SELECT DISTINCT sa.story_id, a.outlet FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+        "WHERE a.outlet IS NOT NULL)")
     if f.actor:
         ids = _actor_ids(db, f.actor)
         where.append("s.id IN (SELECT sa.story_id FROM story_articles sa JOIN article_actors aa "
                      f"ON aa.article_id=sa.article_id WHERE aa.actor_id IN ({_in(ids)}))")
         args.extend(ids)
     if f.outlet:
-        where.append("s.id IN (SELECT story_id FROM story_outlets WHERE outlet = ? COLLATE NOCASE)")
+        where.append(f"s.id IN (SELECT story_id FROM {so} WHERE outlet = ? COLLATE NOCASE)")
         args.append(f.outlet)
     if f.date_from:
         where.append("COALESCE(s.last_date, s.first_date) >= ?")
@@ -255,7 +259,7 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     if f.type:
         if f.type not in ("multi_outlet", "single_outlet"):
             raise BadQuery("type for stories is 'multi_outlet' or 'single_outlet'")
-        multi = "SELECT story_id FROM story_outlets GROUP BY story_id HAVING count(*) > 1"
+        multi = f"SELECT story_id FROM {so} GROUP BY story_id HAVING count(*) > 1"
         where.append(f"s.id {'' if f.type == 'multi_outlet' else 'NOT '}IN ({multi})")
     if f.q:
         where.append("(s.title LIKE ? OR s.summary LIKE ?)")
@@ -265,7 +269,7 @@ def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         d = dict(r)
         d["article_ids"] = [x[0] for x in db.execute(
             "SELECT article_id FROM story_articles WHERE story_id=? ORDER BY article_id", (r["id"],))]
-        d["outlets"] = [x[0] for x in db.execute("SELECT outlet FROM story_outlets WHERE story_id=? ORDER BY outlet",
+        d["outlets"] = [x[0] for x in db.execute(f"SELECT outlet FROM {so} WHERE story_id=? ORDER BY outlet",
                                                   (r["id"],))]
         return d
 
