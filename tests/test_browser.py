@@ -58,6 +58,10 @@ def test_click_a_quote_lands_on_its_highlighted_span(page, served):
     assert page.locator("h1").first.inner_text() == stories["items"][0]["title"]
     assert page.locator("svg.chart").count() >= 1 and page.locator("svg.graph").count() == 1
     shot(page, "story.png")
+    for part in ("figures", "graph"):
+        path = os.path.join(SHOTS, f"story-{part}.png")
+        page.locator(f"#{part}-{sid}").screenshot(path=path)
+        print(f"screenshot: {path}")
     link = page.locator(f"#quotes-{sid} a.quote-link").nth(1)
     qid = link.get_attribute("data-quote-id")
     _, quote = served.get(f"/api/quotes/{qid}")

@@ -114,7 +114,7 @@ def claim_chart(group: dict[str, Any], width: int = 640, height: int = 230) -> M
     d0, d1 = (min(days), max(days)) if days else (0, 1)
     if d1 == d0:
         d0, d1 = d0 - 1, d1 + 1
-    top = max((c["high"] or c["value"] or 0) for c in claims) or 1
+    top = 1.12 * max((c["high"] or c["value"] or 0) for c in claims) or 1
     top = 10 ** math.floor(math.log10(top)) * math.ceil(top / 10 ** math.floor(math.log10(top))) if top > 0 else 1
     left, right, t, b = 56, 20, 14, 40
     pw, ph = width - left - right, height - t - b
@@ -138,10 +138,11 @@ def claim_chart(group: dict[str, Any], width: int = 640, height: int = 230) -> M
         parts.append(f'<text x="{x(d):.1f}" y="{height - b + 16}" text-anchor="middle" class="tick">'
                      f'{dt.date.fromordinal(d).strftime("%b %d")}</text>')
     jitter: dict[tuple[int | None, str], int] = {}
+    labelled: set[tuple[int | None, float]] = set()
     for c in claims:
         cd = _days(c["date"])
         k = jitter[(cd, c["source"])] = jitter.get((cd, c["source"]), -1) + 1
-        cx = x(cd) + (sources.index(c["source"]) - (len(sources) - 1) / 2) * 7 + k * 3
+        cx = x(cd) + (sources.index(c["source"]) - (len(sources) - 1) / 2) * 12 + k * 4
         col = color[c["source"]]
         tip = html.escape(f"{c['source']}: {c['text']} ({c['date'] or 'undated'})"
                           + (" — conflicts with another source" if c["conflict"] else "")
@@ -155,7 +156,10 @@ def claim_chart(group: dict[str, Any], width: int = 640, height: int = 230) -> M
             fill = "white" if c.get("copied") else col
             parts.append(f'<circle cx="{cx:.1f}" cy="{y(v):.1f}" r="6" fill="{fill}" stroke="{col}" stroke-width="2" '
                          f'class="{cls}"><title>{tip}</title></circle>')
-        parts.append(f'<text x="{cx + 9:.1f}" y="{y(c["value"] or 0) - 7:.1f}" class="tick">{_fmt(c["value"])}</text>')
+        if (cd, c["value"]) not in labelled:
+            labelled.add((cd, c["value"]))
+            parts.append(f'<text x="{cx + 10:.1f}" y="{y(c["value"] or 0) - 9:.1f}" class="tick">'
+                         f'{_fmt(c["value"])}</text>')
         if c["conflict"]:
             vv = c["value"] or 0
             parts.append(f'<circle cx="{cx:.1f}" cy="{y(vv):.1f}" r="10" class="ring"/>')
@@ -184,24 +188,25 @@ def actor_graph(edges: list[dict[str, Any]], width: int = 640, height: int = 420
               f'did to whom" xmlns="http://www.w3.org/2000/svg"><defs><marker id="arrow" viewBox="0 0 10 10" '
               f'refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path '
               f'd="M0,0L10,5L0,10z" class="arrowhead"/></marker></defs>')]
-    pair_count: dict[tuple[str, str], int] = {}
+    # one arrow per ordered pair, labelled with every event type between them
+    pairs: dict[tuple[str, str], list[str]] = {}
     for e in edges:
-        if not e["recipient"]:
-            continue
-        (x1, y1), (x2, y2) = pos[e["actor"]], pos[e["recipient"]]
-        k = pair_count[(e["actor"], e["recipient"])] = pair_count.get((e["actor"], e["recipient"]), -1) + 1
+        if e["recipient"]:
+            pairs.setdefault((e["actor"], e["recipient"]), []).append(
+                e["event_type"] + ("" if e["count"] == 1 else f" ×{e['count']}"))
+    for (a, rcp), types in pairs.items():
+        (x1, y1), (x2, y2) = pos[a], pos[rcp]
         dx, dy = x2 - x1, y2 - y1
         dist = math.hypot(dx, dy) or 1
         ux, uy = dx / dist, dy / dist
-        bend = 30 + 18 * k
-        mx, my = (x1 + x2) / 2 - uy * bend, (y1 + y2) / 2 + ux * bend
+        mx, my = (x1 + x2) / 2 - uy * 30, (y1 + y2) / 2 + ux * 30
         sx, sy, ex, ey = x1 + ux * 16, y1 + uy * 16, x2 - ux * 18, y2 - uy * 18
-        tip = html.escape(f"{e['actor']} → {e['recipient']}: {e['event_type']} ×{e['count']}")
+        label = ", ".join(types)
+        tip = html.escape(f"{a} → {rcp}: {label}")
         parts.append(f'<path d="M{sx:.1f},{sy:.1f} Q{mx:.1f},{my:.1f} {ex:.1f},{ey:.1f}" class="edge" '
                      f'marker-end="url(#arrow)"><title>{tip}</title></path>'
                      f'<text x="{(sx + 2 * mx + ex) / 4:.1f}" y="{(sy + 2 * my + ey) / 4:.1f}" class="edge-label" '
-                     f'text-anchor="middle">{html.escape(e["event_type"])}{"" if e["count"] == 1 else " ×" + str(e["count"])}'
-                     f'</text>')
+                     f'text-anchor="middle">{html.escape(label)}</text>')
     solo = {e["actor"]: e for e in edges if not e["recipient"]}
     for n, (x0, y0) in pos.items():
         extra = f" ({html.escape(solo[n]['event_type'])})" if n in solo else ""
