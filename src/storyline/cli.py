@@ -236,6 +236,48 @@ def claims(db: str = DB_OPT,
         out.print(f"[bold]{g['verdict']}[/] {escape(g['explanation'])}", highlight=False)
 
 
+def _need_server(db: str) -> None:
+    """Exit 2 with a hint when the `server` extra is not installed or the database is missing."""
+    import importlib.util
+
+    for mod in ("fastapi", "uvicorn", "jinja2"):
+        if importlib.util.find_spec(mod) is None:
+            _fail(f"this command needs the `server` extra ({mod} is missing): pip install 'storyline[server]'")
+    if not os.path.exists(db):
+        _fail(f"no database at {db}; run `storyline ingest PATH --db {db}` first")
+
+
+@app.command()
+def serve(db: str = DB_OPT,
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+          port: int = typer.Option(8000, "--port", help="TCP port.")) -> None:
+    """Serve the JSON API (/api, OpenAPI at /openapi.json, docs at /docs) and the web UI, read-only."""
+    _need_server(db)
+    from .server import serve as run
+
+    err.print(f"serving {db} read-only on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    run(db, host=host, port=port)
+
+
+@app.command()
+def report(db: str = DB_OPT,
+           story: str = typer.Option(None, "--story", help="Only this story id (default: every story)."),
+           output: str = typer.Option("report.html", "--output", "-o", help="HTML file to write.")) -> None:
+    """Write one self-contained HTML report (inline CSS/JS, no external requests) of the stories."""
+    _need_server(db)
+    from .queries import NotFound
+    from .report import build
+
+    try:
+        html = build(db, story)
+    except NotFound as e:
+        _fail(f"{e}; list the stories with `curl http://127.0.0.1:8000/api/stories` or open the web UI")
+        return
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(html)
+    err.print(f"wrote {output} ({len(html) // 1024} KB)")
+
+
 def main() -> None:  # pragma: no cover
     app()
 

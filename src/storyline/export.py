@@ -56,6 +56,9 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
     from .claimgroups import group_records
 
     yield from group_records(store)
+    from .stories import story_rows
+
+    yield from story_rows(store.db)
 
 
 def write_jsonl(store: Store, out: IO[str]) -> int:

@@ -66,6 +66,22 @@ CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient_id);
 CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster_id);
 CREATE TABLE IF NOT EXISTS event_clusters (id TEXT PRIMARY KEY, event_ids TEXT /*JSON list*/);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+CREATE INDEX IF NOT EXISTS article_actors_actor ON article_actors(actor_id);
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, first_date TEXT, last_date TEXT);
+CREATE TABLE IF NOT EXISTS story_articles (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
+CREATE TABLE IF NOT EXISTS story_terms (story_id TEXT NOT NULL, term TEXT NOT NULL, weight REAL,
+  PRIMARY KEY (story_id, term));
+CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms(term);
+CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS paragraph_shingles_hash ON paragraph_shingles(hash);
+CREATE TABLE IF NOT EXISTS story_outlets (story_id TEXT NOT NULL, outlet TEXT NOT NULL, PRIMARY KEY (story_id, outlet));
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published, id);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet COLLATE NOCASE, published);
+CREATE INDEX IF NOT EXISTS quotes_article_start ON quotes(article_id, start);
+CREATE TABLE IF NOT EXISTS copied_paragraphs (article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER,
+  source_article_id TEXT, source_start INTEGER, overlap REAL, PRIMARY KEY (article_id, start));
 """
 SCHEMA_VERSION = "1"
 

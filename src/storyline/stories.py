@@ -1,0 +1,489 @@
+"""Stories: articles grouped by the development they report, built incrementally.
+
+``aggregate(store, article_ids)`` runs after a batch is stored and touches only what the new
+articles touch:
+
+1. **Copied text.** Each paragraph, less its quotations (the speaker's words, the same in
+   every honest report), is cut into hashed word 5-gram shingles
+   (``paragraph_shingles``). A paragraph sharing at least half of its shingles with a paragraph
+   of another article is a copy (agency background, reprint); the earliest published of the
+   pair is the original, the others are marked in ``copied_paragraphs`` with their source.
+   A copied paragraph is not independent corroboration: positions count each copy once.
+2. **Clustering.** An article is a TF-IDF vector of its words (names weigh more). Document
+   frequencies are kept incrementally (``term_df``) and each story keeps a centroid
+   (``story_terms``, also an inverted index to find candidate stories). The article joins the
+   most similar story whose dates lie within ``WINDOW_DAYS`` of its own, or starts a new one.
+3. **Title and summary** of each touched story: the title of the article closest to the
+   centroid, and an extractive summary of the lead sentences that best cover the centroid,
+   taken from original (not copied) paragraphs.
+
+Reading helpers (``timeline``, ``positions``) build a story's views from the stored records;
+tables owned by other stages (events, statements) are read when present and treated as empty
+when not.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import re
+import sqlite3
+from collections import Counter, defaultdict
+from typing import Any
+
+from .lexicon import load_lexicon
+from .records import stable_id
+
+WINDOW_DAYS = 6          # an article joins a story active within this many days of its date
+JOIN_THRESHOLD = 0.10    # cosine similarity to the story centroid needed to join it
+TOP_TERMS = 40           # terms kept per article vector
+CENTROID_TERMS = 80      # terms kept per story centroid
+SHINGLE = 5              # words per shingle
+COPY_SHARE = 0.5         # share of a paragraph's shingles found elsewhere that makes it a copy
+HOLDERS = 30            # earliest holders of a shingle looked at when matching a paragraph
+MIN_PARA_WORDS = 12      # shorter paragraphs are never called copies (datelines, sign-offs)
+SUMMARY_SENTENCES = 3
+CANDIDATES = 12          # stories compared in full with each new article
+_DEBUG = False
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'\u2019-]+")
+_PARA = re.compile(r"\n[ \t]*\n+")
+_QUOTED = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d")
+_SENT = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d']))\s+(?=[A-Z\"\u201c])")
+
+
+# ---- text helpers --------------------------------------------------------------------------
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every non-empty paragraph; blank lines separate paragraphs, or single
+    line breaks when the text has no blank lines."""
+    sep = _PARA if _PARA.search(text) else re.compile(r"\n+")
+    out, pos = [], 0
+    for m in list(sep.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        s, e = pos, end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        pos = m.end() if m else len(text)
+    return out
+
+
+def _norm_words(text: str) -> list[str]:
+    return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
+
+
+def shingles(text: str) -> set[int]:
+    """Hashed word 5-grams of a paragraph (signed 64-bit, to fit an SQLite INTEGER)."""
+    w = _norm_words(text)
+    out = set()
+    for i in range(max(0, len(w) - SHINGLE + 1)):
+        h = hashlib.blake2b(" ".join(w[i:i + SHINGLE]).encode(), digest_size=8).digest()
+        out.add(int.from_bytes(h, "big", signed=True))
+    return out
+
+
+def terms(title: str | None, text: str) -> dict[str, float]:
+    """Term counts of an article: content words, names (capitalised) count more, the title twice."""
+    stop = _stopwords()
+    tf: dict[str, float] = defaultdict(float)
+    for src, weight in ((title or "", 2.0), (text, 1.0)):
+        for m in _WORD.finditer(src):
+            w = m.group().lower().replace("\u2019", "'").strip("'-")
+            if len(w) < 3 or w in stop:
+                continue
+            tf[w] += weight * (1.5 if m.group()[0].isupper() else 1.0)
+    return tf
+
+
+def _stopwords() -> frozenset[str]:
+    return _STOP if _STOP else _load_stop()
+
+
+_STOP: frozenset[str] = frozenset()
+
+
+def _load_stop() -> frozenset[str]:
+    global _STOP
+    _STOP = frozenset(load_lexicon("stopwords"))
+    return _STOP
+
+
+def _date(s: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(s) if s else None
+    except ValueError:
+        return None
+
+
+def tables(db: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type IN ('table','view')")}
+
+
+# ---- aggregate -----------------------------------------------------------------------------
+def pending(store: Any) -> list[str]:
+    """Stored articles not yet in a story (those just added, or stored before stories existed)."""
+    return [r[0] for r in store.db.execute(
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY published, id")]
+
+
+def aggregate(store: Any, article_ids: list[str]) -> None:
+    """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles."""
+    if not article_ids:
+        return
+    db = store.db
+    q = ",".join("?" * len(article_ids))
+    rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
+                      "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
+    with db:
+        for r in rows:
+            _mark_copies(db, r["id"], r["text"], r["published"])
+        touched: set[str] = set()
+        for r in rows:
+            if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
+                continue
+            sid = _assign(db, r["id"], r["title"], r["text"], r["published"])
+            touched.add(sid)
+            if r["outlet"]:
+                db.execute("INSERT OR IGNORE INTO story_outlets VALUES (?,?)", (sid, r["outlet"]))
+        for sid in sorted(touched):
+            _describe(db, sid)
+        # bounded statistics for the query planner, so the read-only API picks index plans
+        db.execute("PRAGMA analysis_limit=400")
+        db.execute("ANALYZE")
+
+
+def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> None:
+    if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
+        return
+
+    def rank(a: str, pub: str | None = None) -> tuple[str, str]:
+        if pub is None and a != aid:
+            row = db.execute("SELECT published FROM articles WHERE id=?", (a,)).fetchone()
+            pub = row[0] if row else None
+        return (pub or "9999", a)
+
+    for s, e in paragraphs(text):
+        # quoted words are the speaker's and are the same in every honest report; only the
+        # outlet's own framing tells a copy
+        para = _QUOTED.sub(" ", text[s:e])
+        if len(para.split()) < MIN_PARA_WORDS:
+            continue
+        sh = sorted(shingles(para))
+        if not sh:
+            continue
+        # the earliest holders of each shingle: enough to find the original of a paragraph
+        # reprinted a thousand times, at a bounded cost per paragraph
+        matches: Counter[tuple[str, int]] = Counter()
+        for i in range(0, len(sh), 200):
+            part = sh[i:i + 200]
+            one = f"SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid LIMIT {HOLDERS})"
+            sql = " UNION ALL ".join([one] * len(part))
+            matches.update((r[0], r[1]) for r in db.execute(sql, part))
+        db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
+        copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)
+        if not copies:
+            continue
+        share = max(matches[k] for k in copies) / len(sh)
+        # the original: the earliest published among the matches and their own sources
+        cands = {(aid, s, published)}
+        for oa, os_ in copies:
+            src = db.execute("SELECT source_article_id, source_start FROM copied_paragraphs WHERE article_id=? AND "
+                             "start=?", (oa, os_)).fetchone()
+            cands.add((src[0], src[1], None) if src else (oa, os_, None))
+        orig = min(cands, key=lambda c: rank(c[0], c[2]))
+        if orig[0] != aid:
+            db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
+                       (aid, s, e, orig[0], orig[1], round(share, 3)))
+            continue
+        # this report predates the paragraph's known original: it becomes the source of them all
+        for oa, os_, _ in sorted(cands - {orig}):
+            db.execute("UPDATE copied_paragraphs SET source_article_id=?, source_start=? WHERE source_article_id=? "
+                       "AND source_start=?", (aid, s, oa, os_))
+            db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
+                       (oa, os_, _para_end(db, oa, os_), aid, s, round(share, 3)))
+
+
+def _para_end(db: sqlite3.Connection, aid: str, start: int) -> int:
+    row = db.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()
+    for s, e in paragraphs(row[0] if row else ""):
+        if s == start:
+            return e
+    return start
+
+
+def _idf(db: sqlite3.Connection, terms_: list[str], n_docs: int) -> dict[str, float]:
+    out = {t: math.log((n_docs + 1) / 1) + 1 for t in terms_}
+    for i in range(0, len(terms_), 500):
+        part = terms_[i:i + 500]
+        for t, df in db.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(part))})", part):
+            out[t] = math.log((n_docs + 1) / (df + 1)) + 1
+    return out
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    n = math.sqrt(sum(x * x for x in v.values())) or 1.0
+    return {k: x / n for k, x in v.items()}
+
+
+def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, published: str | None) -> str:
+    tf = terms(title, text)
+    n_docs = db.execute("SELECT count(*) FROM story_articles").fetchone()[0] + 1
+    db.executemany("INSERT INTO term_df VALUES (?,1) ON CONFLICT(term) DO UPDATE SET df=df+1", [(t,) for t in tf])
+    idf = _idf(db, list(tf), n_docs)
+    vec = dict(sorted(((t, (1 + math.log(c)) * idf[t]) for t, c in tf.items()), key=lambda x: (-x[1], x[0]))[:TOP_TERMS])
+    vec = _unit(vec)
+    best, best_sim = None, 0.0
+    if vec:
+        keys = list(vec)
+        # candidates: stories sharing the article's strongest terms, active within the window
+        window = ("" if not _date(published) else
+                  " AND (s.first_date IS NULL OR (s.first_date <= date(:d, :plus) AND s.last_date >= date(:d, :minus)))")
+        cands = db.execute(
+            f"SELECT st.story_id, sum(st.weight) AS w FROM story_terms st JOIN stories s ON s.id=st.story_id "
+            f"WHERE st.term IN ({','.join(f':t{i}' for i in range(len(keys)))}){window} "
+            "GROUP BY st.story_id ORDER BY w DESC, st.story_id LIMIT :n",
+            {**{f"t{i}": k for i, k in enumerate(keys)}, "d": published, "plus": f"+{WINDOW_DAYS} days",
+             "minus": f"-{WINDOW_DAYS} days", "n": CANDIDATES}).fetchall()
+        for c in cands:
+            cv = _unit({t: w * (math.log((n_docs + 1) / (df + 1)) + 1) for t, w, df in db.execute(
+                "SELECT st.term, st.weight, COALESCE(td.df, 0) FROM story_terms st LEFT JOIN term_df td "
+                "ON td.term=st.term WHERE st.story_id=?", (c[0],))})
+            sim = sum(x * cv.get(t, 0.0) for t, x in vec.items())
+            if _DEBUG:
+                print(aid, c[0], round(sim, 3))
+            if sim > best_sim or (sim == best_sim and best is not None and c[0] < best):
+                best, best_sim = c[0], sim
+    if best is None or best_sim < JOIN_THRESHOLD:
+        sid = stable_id("story", aid)
+        db.execute("INSERT OR IGNORE INTO stories VALUES (?,?,?,?,?)", (sid, title, "", published, published))
+    else:
+        sid = best
+        if published:
+            db.execute("UPDATE stories SET first_date=min(COALESCE(first_date, :d), :d), "
+                       "last_date=max(COALESCE(last_date, :d), :d) WHERE id=:s", {"d": published, "s": sid})
+    db.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, sid))
+    # centroid: sum of the members' unit term-frequency vectors, the strongest terms kept
+    raw = _unit({t: 1 + math.log(c) for t, c in tf.items() if t in vec})
+    cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (sid,))}
+    for t, w in raw.items():
+        cent[t] = cent.get(t, 0.0) + w
+    keep = sorted(cent.items(), key=lambda x: (-x[1], x[0]))[:CENTROID_TERMS]
+    db.execute("DELETE FROM story_terms WHERE story_id=?", (sid,))
+    db.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(sid, t, w) for t, w in keep])
+    return sid
+
+
+def _describe(db: sqlite3.Connection, sid: str) -> None:
+    """Dates, title and extractive summary of one story from its members."""
+    first, last, n = db.execute(
+        "SELECT min(a.published), max(a.published), count(*) FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+        "WHERE sa.story_id=?", (sid,)).fetchone()
+    cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (sid,))}
+    # the earliest and the latest members are enough to describe a long story
+    members = db.execute(
+        "SELECT a.id, a.title, a.text, a.published, a.body_start FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+        "WHERE sa.story_id=? ORDER BY a.published IS NULL, a.published, a.id", (sid,)).fetchall()
+    if len(members) > 30:
+        members = members[:15] + members[-15:]
+
+    def cover(words: list[str]) -> float:
+        seen = set(words)
+        return sum(cent.get(w, 0.0) for w in seen) / math.sqrt(len(words) + 5)
+
+    title, best = None, -1.0
+    cands: list[tuple[float, str, str, int]] = []
+    for m in members:
+        tw = [w for w in _norm_words(m["title"] or "")]
+        sc = cover(tw) if tw else -1.0
+        if m["title"] and sc > best:
+            title, best = m["title"], sc
+        copied = [(r[0], r[1]) for r in db.execute('SELECT start, "end" FROM copied_paragraphs WHERE article_id=?',
+                                                   (m["id"],))]
+        text = m["text"]
+        body = m["body_start"] or 0
+        paras = [(max(ps, body), pe) for ps, pe in paragraphs(text) if pe > body][:4]
+        for i, (s, e) in enumerate(paras):
+            if any(cs <= s < ce for cs, ce in copied):
+                continue
+            for sent in _SENT.split(text[s:e])[:2]:
+                sent = " ".join(sent.split())
+                if sent.count("\"") % 2 or sent.count("\u201c") != sent.count("\u201d"):
+                    continue
+                words = _norm_words(sent)
+                if 8 <= len(words) <= 60 and not sent.startswith(("\"", "\u201c")):
+                    weight = (1.0 if i == 0 else 0.8) * (1.0 if m["published"] else 0.5)
+                    cands.append((cover(words) * weight, m["published"] or "", sent, len(cands)))
+    # the lead of the earliest dated report opens the summary; the best-covering sentences follow
+    leads = [c for c in cands if c[1]]
+    chosen: list[tuple[float, str, str, int]] = [min(leads, key=lambda c: (c[1], c[3]))] if leads else []
+    for c in sorted(cands, key=lambda c: (-c[0], c[3])):
+        if c in chosen:
+            continue
+        ws = set(_norm_words(c[2]))
+        if any(len(ws & set(_norm_words(o[2]))) / max(1, len(ws)) > 0.5 for o in chosen):
+            continue
+        chosen.append(c)
+        if len(chosen) == SUMMARY_SENTENCES:
+            break
+    summary = " ".join(_strip_dateline(c[2]) for c in sorted(chosen, key=lambda c: (c[1], c[3])))
+    db.execute("UPDATE stories SET title=?, summary=?, first_date=?, last_date=? WHERE id=?",
+               (title or (summary[:80] if summary else f"Story of {n} articles"), summary, first, last, sid))
+
+
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+[,.]\s+[^-\u2014\u2013]{0,40}?[-\u2014\u2013]\s+")
+
+
+def _strip_dateline(s: str) -> str:
+    return _DATELINE.sub("", s, count=1)
+
+
+# ---- reading -------------------------------------------------------------------------------
+def copied_map(db: sqlite3.Connection, article_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Copied paragraphs per article: start, end, source article id, outlet and title."""
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not article_ids or "copied_paragraphs" not in tables(db):
+        return out
+    q = ",".join("?" * len(article_ids))
+    for r in db.execute(f'SELECT c.article_id, c.start, c."end", c.source_article_id, c.overlap, a.outlet, a.title '
+                        f"FROM copied_paragraphs c LEFT JOIN articles a ON a.id=c.source_article_id "
+                        f"WHERE c.article_id IN ({q}) ORDER BY c.article_id, c.start", tuple(article_ids)):
+        out[r[0]].append({"start": r[1], "end": r[2], "source_article_id": r[3], "overlap": r[4],
+                          "source_outlet": r[5], "source_title": r[6]})
+    return out
+
+
+def in_copied(copied: list[dict[str, Any]], start: int) -> dict[str, Any] | None:
+    for c in copied:
+        if c["start"] <= start < c["end"]:
+            return c
+    return None
+
+
+def story_article_ids(db: sqlite3.Connection, sid: str) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT sa.article_id FROM story_articles sa JOIN articles a ON a.id=sa.article_id WHERE sa.story_id=? "
+        "ORDER BY a.published IS NULL, a.published, a.id", (sid,))]
+
+
+def positions(db: sqlite3.Connection, sid: str, min_outlets: int = 2) -> list[dict[str, Any]]:
+    """Positions each actor repeats across the story: similar quotes of one speaker grouped,
+    counted by independent outlets (a quote inside a copied paragraph is not a new outlet)."""
+    ids = story_article_ids(db, sid)
+    if not ids:
+        return []
+    copied = copied_map(db, ids)
+    q = ",".join("?" * len(ids))
+    rows = db.execute(
+        f"SELECT q.id, q.article_id, q.text, q.kind, q.start, q.speaker_id, ac.name, a.outlet, a.published "
+        f"FROM quotes q JOIN actors ac ON ac.id=q.speaker_id JOIN articles a ON a.id=q.article_id "
+        f"WHERE q.article_id IN ({q}) AND ac.kind != 'unnamed_source' ORDER BY a.published, q.article_id, q.start",
+        tuple(ids)).fetchall()
+    stop = _stopwords()
+    by_speaker: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        by_speaker[r["speaker_id"]].append(r)
+    out = []
+    for spk, qs in by_speaker.items():
+        groups: list[dict[str, Any]] = []
+        for r in qs:
+            words = {w for w in _norm_words(r["text"]) if w not in stop and len(w) > 2}
+            if len(words) < 3:
+                continue
+            for g in groups:
+                if len(words & g["words"]) / min(len(words), len(g["words"])) >= 0.5:
+                    break
+            else:
+                g = {"words": set(), "quotes": []}
+                groups.append(g)
+            g["words"] |= words
+            g["quotes"].append(r)
+        for g in groups:
+            indep = {r["outlet"] or r["article_id"] for r in g["quotes"]
+                     if not in_copied(copied.get(r["article_id"], []), r["start"])}
+            copies = sum(1 for r in g["quotes"] if in_copied(copied.get(r["article_id"], []), r["start"]))
+            if len(indep) < min_outlets:
+                continue
+            rep = min(g["quotes"], key=lambda r: (len(r["text"]), r["id"]))
+            out.append({"actor_id": spk, "actor": rep["name"], "position": rep["text"], "outlets": sorted(indep),
+                        "n_outlets": len(indep), "copies": copies, "quote_ids": [r["id"] for r in g["quotes"]],
+                        "article_id": g["quotes"][0]["article_id"],
+                        "first_date": g["quotes"][0]["published"], "last_date": g["quotes"][-1]["published"]})
+    out.sort(key=lambda p: (-p["n_outlets"], p["actor"], p["position"]))
+    return out
+
+
+def timeline(db: sqlite3.Connection, sid: str, limit: int = 400) -> list[dict[str, Any]]:
+    """Events and statements (direct quotes, or issue-3 statements when stored) of a story by date."""
+    ids = story_article_ids(db, sid)
+    if not ids:
+        return []
+    have = tables(db)
+    q = ",".join("?" * len(ids))
+    items: list[dict[str, Any]] = []
+    copied = copied_map(db, ids)
+    for r in db.execute(f"SELECT id, title, outlet, published FROM articles WHERE id IN ({q})", tuple(ids)):
+        items.append({"kind": "article", "date": r["published"], "article_id": r["id"], "id": r["id"],
+                      "text": r["title"] or "(untitled)", "outlet": r["outlet"], "who": r["outlet"]})
+    if "events" in have:
+        for r in db.execute(
+                f"SELECT e.id, e.article_id, e.start, e.event_type, e.mode, e.actor_text, e.recipient_text, e.trigger, "
+                f"e.status, COALESCE(e.date, a.published) AS d, a.outlet, a.text, e.\"end\", "
+                f"ac.name AS actor_name, rc.name AS recipient_name FROM events e JOIN articles a ON a.id=e.article_id "
+                f"LEFT JOIN actors ac ON ac.id=e.actor_id LEFT JOIN actors rc ON rc.id=e.recipient_id "
+                f"WHERE e.article_id IN ({q})", tuple(ids)):
+            who = r["actor_name"] or r["actor_text"] or "?"
+            whom = r["recipient_name"] or r["recipient_text"]
+            items.append({"kind": "event", "date": r["d"], "article_id": r["article_id"], "id": r["id"],
+                          "event_type": r["event_type"], "status": r["status"], "who": who, "whom": whom,
+                          "text": (r["text"] or "")[r["start"]:r["end"]][:300] if r["start"] is not None else r["trigger"],
+                          "outlet": r["outlet"],
+                          "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"] or 0))})
+    quotes = {r["id"]: r for r in db.execute(
+        f"SELECT q.id, q.article_id, q.text, q.start, q.kind, a.published, a.outlet, ac.name FROM quotes q "
+        f"JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON ac.id=q.speaker_id "
+        f"WHERE q.article_id IN ({q}) AND q.speaker_id IS NOT NULL", tuple(ids))}
+    covered: set[str] = set()
+    if "statements" in have:
+        # issue-3 statements: one entry per statement, dated by its earliest quote in the story
+        for st in db.execute("SELECT s.id, s.text, s.quote_ids, ac.name FROM statements s LEFT JOIN actors ac "
+                             "ON ac.id=s.speaker_id ORDER BY s.id"):
+            mine = sorted((quotes[x] for x in json.loads(st["quote_ids"] or "[]") if x in quotes),
+                          key=lambda r: (r["published"] or "9999", r["article_id"], r["start"]))
+            if not mine:
+                continue
+            covered.update(r["id"] for r in mine)
+            first = mine[0]
+            items.append({"kind": "statement", "date": first["published"], "article_id": first["article_id"],
+                          "id": first["id"], "statement_id": st["id"], "who": st["name"] or first["name"],
+                          "text": st["text"] or first["text"], "outlet": first["outlet"],
+                          "outlets": sorted({r["outlet"] for r in mine if r["outlet"]}),
+                          "copied": bool(in_copied(copied.get(first["article_id"], []), first["start"]))})
+    for r in quotes.values():
+        if r["kind"] != "direct" or r["id"] in covered:
+            continue
+        items.append({"kind": "statement", "date": r["published"], "article_id": r["article_id"], "id": r["id"],
+                      "who": r["name"], "text": r["text"], "outlet": r["outlet"],
+                      "copied": bool(in_copied(copied.get(r["article_id"], []), r["start"]))})
+    order = {"article": 0, "event": 1, "statement": 2}
+    items.sort(key=lambda i: (i["date"] or "9999", i["article_id"], order[i["kind"]], i["id"]))
+    return items[:limit]
+
+
+def story_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Every story with its article ids, for the export."""
+    if "stories" not in tables(db):
+        return []
+    members: dict[str, list[str]] = defaultdict(list)
+    for a, s in db.execute("SELECT article_id, story_id FROM story_articles ORDER BY article_id"):
+        members[s].append(a)
+    return [{"type": "story", "id": r[0], "title": r[1], "summary": r[2], "article_ids": members.get(r[0], []),
+             "first_date": r[3], "last_date": r[4]}
+            for r in db.execute("SELECT id, title, summary, first_date, last_date FROM stories ORDER BY id")]
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True)
