@@ -243,6 +243,10 @@ class Discourse:
                 seen.append(a)
         return seen
 
+    def author(self) -> LocalActor:
+        """The writer of the article, who speaks as "I" (or "we") outside quotation marks."""
+        return self._actor("author", "the author", "unnamed_source")
+
     def note_speaker(self, pos: int, actor: LocalActor) -> None:
         self.speakers.append((pos, actor))
         self.speakers.sort(key=lambda s: s[0])

@@ -23,6 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
+from .frames import framed
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
@@ -183,7 +184,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
                 break
@@ -195,7 +196,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in reversed(list(open_sent)):
             if t.idx < qs and not inside(t) and _is_cue(t):
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
                     cands.append((t, subj))
         speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
         if speech:
@@ -327,21 +328,25 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or subj.lower_ in RELATIVE:
+        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)):
             continue
         lemma = t.lemma_.lower()
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
+        around = False
         if comp:
             c = comp[0]
-            s, e = c.left_edge, c.right_edge
-        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.i < t.i and t.head.dep_ == "ROOT" \
-                and lemma in verbs and verbs[lemma] == "speech" and not _is_cue(t.head):
-            # "The talks stalled, the source said.": the attribution hangs off the reported clause
-            head = t.head
-            s = head.sent[0]
-            e = doc[t.left_edge.i - 1] if t.left_edge.i > s.i else s
+            s, e = c.left_edge, _content_end(c)
+        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent and not _is_cue(t.head) \
+                and verbs.get(lemma) == "speech" and (t.head.dep_ == "ROOT" or t.dep_ == "parataxis"):
+            # "The talks stalled, the source said." and "The plan, the source said, is ...": the
+            # attribution hangs off the reported clause, which is the rest of the sentence
+            part = _around(t)
+            if part is None:
+                continue
+            s, e = part
+            around = True
         else:
             continue
         while s.i < e.i and (s.is_punct or s.is_space or s.text in OPENERS + CLOSERS + STRAIGHT):
@@ -351,9 +356,64 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if e.i - s.i < 3:
             continue
         start, end = s.idx, e.idx + len(e.text)
-        if subj.idx >= start and subj.idx < end:
+        if subj.idx >= start and subj.idx < end and not around:
             continue
         yield start, end, t, subj
+
+
+def _around(cue: Token) -> tuple[Token, Token] | None:
+    """First and last token of the sentence around an attribution clause set in it.
+
+    "The talks stalled, the source said." gives "The talks stalled"; "The plan, the source
+    said, is to wait." gives the whole sentence (the reported words are on both sides).
+    """
+    sent = cue.sent
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    if hi - lo > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") or
+                           (c.dep_ == "prep" and c.lower_ not in ("in", "on", "at", "during", "after"))
+                           for c in cue.children):
+        return None  # a clause of its own ("while rivals called for ..."), not a set-off "X said"
+    words = lambda a, b: [x for x in sent if a <= x.i < b and not (x.is_punct or x.is_space)]  # noqa: E731
+    before, after = words(sent.start, lo), words(hi + 1, sent.end)
+    doc = sent.doc
+    set_off = doc[hi].text in (",", "—", "–", ":") or (hi + 1 < sent.end and doc[hi + 1].text in (",", "—", "–", ":"))
+    if after and before and not set_off:
+        after = []  # '..., he said in a statement on Monday.' is no content after the cue
+    if not before and not after:
+        return None
+    first = before[0] if before else after[0]
+    last = after[-1] if after else before[-1]
+    if last.i + 1 < sent.end and doc[last.i + 1].text in (".", "!", "?"):
+        last = doc[last.i + 1]
+    return first, last
+
+
+def _content_end(head: Token) -> Token:
+    """Last token of the content headed by head, stopping before a clause with its own attribution.
+
+    "They said the plan works, while critics said it fails": the first content stops at "works".
+    """
+    end = head.right_edge
+    for x in head.rights:
+        if x.dep_ in ("advcl", "conj", "parataxis") and any(
+                _is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree):
+            end = x.left_edge.doc[max(head.i, x.left_edge.i - 1)]
+            while end.i > head.i and (end.is_punct or end.dep_ in ("cc", "mark")):
+                end = end.doc[end.i - 1]
+            break
+    return end
+
+
+def _relative_speaker(subj: Token) -> Token | None:
+    """The antecedent of a relative "who" that speaks: "the senator, who said ..."."""
+    if subj.lower_ != "who":
+        return None
+    verb = subj.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+        return verb.head
+    return None
 
 
 def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
@@ -419,7 +479,11 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
                                                                 text[qe:_pe].strip()), order=ent.start_char))
     direct = [(f.start, f.end) for f in found]
-    reported = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    cues_taken = {r[2].i for r in reported}
+    for r in framed(doc, _subject, _content_end):
+        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0]) for s, e, *_ in reported):
+            reported.append(r)
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
     verbs, _ = _cues()
@@ -431,7 +495,8 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             continue
         if title_span and title_span[0] <= s < title_span[1]:
             continue
-        found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj, order=subj.idx))
+        found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
+                           order=subj.idx if subj is not None else s))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
     found.sort(key=lambda f: (f.order, f.start))
     chains: dict[int, Resolved] = {}
@@ -439,7 +504,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.resolved is not None:
             f.speaker = f.resolved
         elif f.subject is not None:
-            f.speaker = disc.resolve(f.subject)
+            f.speaker = _resolve_subject(disc, f.subject, spans)
         if f.speaker is not None:
             disc.note_speaker(f.order, f.speaker.actor)
             if f.chain is not None:
@@ -458,7 +523,21 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
-    return found
+    # a few words in marks that nobody is said to have said are a title, a nickname or scare
+    # quotes ('the "Crossroads of America"'), not a quote
+    return [f for f in found if not (f.kind == "partial" and f.speaker is None and f.cue is None
+                                     and len(text[f.start:f.end].split()) <= 3)]
+
+
+def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, int | None]]) -> Resolved | None:
+    """The speaker a subject names; "who" speaks for its antecedent, "I" outside quotes is the author."""
+    ante = _relative_speaker(subj)
+    if ante is not None:
+        r = disc.resolve(ante)
+        return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
+    if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
+        return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
+    return disc.resolve(subj)
 
 
 def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:
