@@ -247,6 +247,13 @@ class Discourse:
         """The writer of the article, who speaks as "I" (or "we") outside quotation marks."""
         return self._actor("author", "the author", "unnamed_source")
 
+    def unnamed(self, head: Token) -> Resolved:
+        """An unnamed group named by its noun phrase: "many", "six in 10", "some voters"."""
+        s, e = _np_span(head)
+        text = self.doc.text[s:e]
+        a = self._actor(f"source:{fold(text)}:{s}", org_name(text), "unnamed_source")
+        return Resolved(a, s, e, text)
+
     def note_speaker(self, pos: int, actor: LocalActor) -> None:
         self.speakers.append((pos, actor))
         self.speakers.sort(key=lambda s: s[0])

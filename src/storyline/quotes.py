@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
-from .frames import framed
+from .frames import framed, frames
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
@@ -213,6 +213,48 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         acc = _according(close_sent, qs, qe)
         if acc is not None:
             return None, acc
+    return _any_verb_attribution(doc, qs, qe, inside)
+
+
+def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
+    """Any verb glued to the quote's marks attributes it: '"...," the senator fumed.',
+    '"...?" asked Lena Vosk.', 'The governor shot back: "..."'."""
+    text = doc.text
+    j = qe + 1
+    while j < len(text) and text[j] in " " + CLOSERS + STRAIGHT:
+        j += 1
+    if text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ",":
+        after = [t for t in doc[doc.char_span(j, j + 1, alignment_mode="expand").start:] if not t.is_space] \
+            if doc.char_span(j, j + 1, alignment_mode="expand") is not None else []
+        for t in after[:6]:
+            if inside(t) or t.text in (".", "!", "?", ";"):
+                break
+            if t.pos_ == "VERB":
+                subj = _subject(t)
+                if subj is not None and not inside(subj) and subj.idx >= qe and subj.lower_ not in RELATIVE:
+                    return t, subj
+                break
+    i = qs - 2
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i >= 0 and text[i] == ":":
+        colon = _token_at(doc, i)
+        if colon is not None:
+            for t in reversed(list(doc[colon.sent.start: colon.i])):
+                if t.pos_ == "VERB" and not inside(t):
+                    subj = _subject(t)
+                    if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                        return t, subj
+                    break
+    # 'Romney attacked "the greed, the showing off"': the verb whose object holds the quote
+    first = _token_at(doc, qs)
+    if first is not None:
+        for a in first.ancestors:
+            if a.pos_ in ("VERB", "AUX") and not inside(a) and a.idx < qs:
+                subj = _subject(a)
+                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                    return a, subj
+                break
     return None, None
 
 
@@ -391,12 +433,13 @@ def _around(cue: Token) -> tuple[Token, Token] | None:
 def _content_end(head: Token) -> Token:
     """Last token of the content headed by head, stopping before a clause with its own attribution.
 
-    "They said the plan works, while critics said it fails": the first content stops at "works".
+    "They said the plan works, while critics said it fails" and "She said the plan works and
+    predicted that it would last": the first content stops at "works".
     """
     end = head.right_edge
     for x in head.rights:
         if x.dep_ in ("advcl", "conj", "parataxis") and any(
-                _is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree):
+                (_is_cue(t) or (t.pos_ == "VERB" and t.lemma_.lower() in frames()[0])) for t in x.subtree):
             end = x.left_edge.doc[max(head.i, x.left_edge.i - 1)]
             while end.i > head.i and (end.is_punct or end.dep_ in ("cc", "mark")):
                 end = end.doc[end.i - 1]
@@ -406,14 +449,39 @@ def _content_end(head: Token) -> Token:
 
 def _relative_speaker(subj: Token) -> Token | None:
     """The antecedent of a relative "who" that speaks: "the senator, who said ..."."""
-    if subj.lower_ != "who":
-        return None
     verb = subj.head
     while verb.dep_ == "conj" and verb.head is not verb:
         verb = verb.head
-    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON"):
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON") and subj.lower_ in ("who", "which", "that"):
         return verb.head
     return None
+
+
+def _colon_lines(doc: Doc, paras: list[tuple[int, int]]) -> Iterator[tuple[int, int, Token, Token]]:
+    """Headline and transcript style: 'Lena Vosk: The Border Stays Open', 'VOSK: We are ready.'"""
+    for ps, pe in paras:
+        colon = doc.text.find(":", ps, min(pe, ps + 60))
+        if colon < 0:
+            continue
+        name = doc.char_span(ps, colon, alignment_mode="contract")
+        if name is None or not 1 <= len(name) <= 4 or not name.text[:1].isupper():
+            continue
+        if any(t.pos_ in ("VERB", "AUX", "PRON", "NUM", "ADP") or t.like_num for t in name):
+            continue
+        if not all(t.text[:1].isupper() or t.lower_ in ("'s", "’s") for t in name):
+            continue
+        if not (any(t.ent_type_ in ("PERSON", "ORG") for t in name) or (name.text.isupper() and len(name.text) >= 4)):
+            continue  # "Q:", "Breaking:", "Update:" name no one
+        rest = doc.char_span(colon + 1, pe, alignment_mode="contract")
+        if rest is None or len(rest) < 3:
+            continue
+        start = colon + 1
+        while start < pe and doc.text[start].isspace():
+            start += 1
+        end = pe
+        while end > start and doc.text[end - 1] in ".;, ":
+            end -= 1
+        yield start, end, doc[rest.start - 1], name.root
 
 
 def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
@@ -480,6 +548,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
                                                                 text[qe:_pe].strip()), order=ent.start_char))
     direct = [(f.start, f.end) for f in found]
     reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    reported += list(_colon_lines(doc, paras))
     cues_taken = {r[2].i for r in reported}
     for r in framed(doc, _subject, _content_end):
         if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0]) for s, e, *_ in reported):
@@ -493,7 +562,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
             continue
-        if title_span and title_span[0] <= s < title_span[1]:
+        if title_span and title_span[0] <= s < title_span[1] and cue.text != ":":
             continue
         found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
                            order=subj.idx if subj is not None else s))
@@ -537,7 +606,12 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
         return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
-    return disc.resolve(subj)
+    r = disc.resolve(subj)
+    if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we", "one") and (
+            subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in ("many", "some", "most", "others", "few")):
+        # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
+        return disc.unnamed(subj)
+    return r
 
 
 def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:
