@@ -438,8 +438,11 @@ def _content_end(head: Token) -> Token:
     """
     end = head.right_edge
     for x in head.rights:
-        if x.dep_ in ("advcl", "conj", "parataxis") and any(
-                (_is_cue(t) or (t.pos_ == "VERB" and t.lemma_.lower() in frames()[0])) for t in x.subtree):
+        if x.dep_ not in ("advcl", "conj", "parataxis"):
+            continue
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
+        if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
+                not own_subject and (_is_cue(x) or (x.pos_ == "VERB" and x.lemma_.lower() in frames()[0]))):
             end = x.left_edge.doc[max(head.i, x.left_edge.i - 1)]
             while end.i > head.i and (end.is_punct or end.dep_ in ("cc", "mark")):
                 end = end.doc[end.i - 1]
