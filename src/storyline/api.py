@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import statements
 from .analyze import analyze_batch
 from .errors import InputError
 from .ingest import RawInput, Skipped, build_article, expand, read
@@ -104,6 +105,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                 store.record_failure(r.path, r.reason)
             elif store.write(r):
                 report.added += 1
+                added_ids.append(r.article.id)
                 report.quotes += len(r.quotes)
                 report.claims += len(r.claims)
             else:
@@ -111,6 +113,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             if progress:
                 progress(1, r.path if isinstance(r, Failure) else r.article.path)
 
+    added_ids: list[str] = []
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
         for chunk in chunks:
@@ -128,6 +131,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
             for p in pending:
                 handle(p.get())
     store.resolve_dates()
+    statements.aggregate(store, added_ids)
     store.close()
     return report
 

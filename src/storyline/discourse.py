@@ -109,6 +109,15 @@ def roles_in(words: list[str]) -> tuple[set[str], set[str]]:
     return roles, fams
 
 
+def org_roles(actor: LocalActor) -> tuple[str, ...]:
+    """The organisation a person's title names, as a role entry: ("org:Russian Foreign Ministry",).
+
+    An actor's ``roles`` hold plain role nouns ("spokeswoman", "foreign minister") and, for the
+    organisation the title ties the person to, one entry ``org:<name>``.
+    """
+    return (f"org:{actor.affiliation}",) if actor.kind == "person" and actor.affiliation else ()
+
+
 def org_name(text: str) -> str:
     t = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
     t = re.sub(r"['’]s$", "", t).strip()
@@ -218,6 +227,7 @@ class Discourse:
         # "the official representative of the Russian Foreign Ministry, Maria Zakharova"
         if root.dep_ == "appos" and root.head.i < root.i:
             words.extend(t.lower_ for t in root.head.subtree if t.i < ent.start and t.i >= root.head.left_edge.i)
+            org_tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.ent_type_ == "ORG")
         roles, fams = roles_in(words)
         a.roles |= roles
         a.families |= fams
@@ -225,9 +235,16 @@ class Discourse:
             t = org_tokens[0]
             for e in doc.ents:
                 if e.start <= t.i < e.end:
-                    a.affiliation = org_name(e.text)
+                    start = e.start  # "Russian Foreign Ministry": the adjective before the entity belongs to it
+                    while start > 0 and doc[start - 1].ent_type_ in ("NORP", "GPE") and doc[start - 1].text[:1].isupper():
+                        start -= 1
+                    a.affiliation = org_name(doc[start:e.end].text)
                     break
         lx = _lex()
+        if a.country is None and roles:  # "Russian Foreign Ministry Spokeswoman": a Russian official
+            state = next((lx["adj"][w] for w in words if w in lx["adj"]), None)
+            if state is not None:
+                a.country = lx["code"].get(state)
         if a.gender is None:
             if any(w in lx["female"] for w in words):
                 a.gender = "f"

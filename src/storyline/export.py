@@ -49,6 +49,9 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
     for r in sorted(actors.values(), key=lambda r: r["id"]):
         yield {"type": "actor", "id": r["id"], "name": r["name"], "kind": r["kind"], "country": r["country"],
                "roles": json.loads(r["roles"]), "aliases": json.loads(r["aliases"])}
+    for st in store.rows("SELECT * FROM statements ORDER BY id"):
+        yield {"type": "statement", "id": st["id"], "text": st["text"], "speaker": _party(actors, st["speaker_id"]),
+               "quote_ids": json.loads(st["quote_ids"])}
 
 
 def write_jsonl(store: Store, out: IO[str]) -> int:

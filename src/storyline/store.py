@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS claims (
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 CREATE TABLE IF NOT EXISTS failures (path TEXT PRIMARY KEY, reason TEXT, at REAL);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
+CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, text TEXT, speaker_id TEXT, quote_ids TEXT /*JSON list*/);
 """
 SCHEMA_VERSION = "1"
 
