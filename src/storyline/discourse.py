@@ -209,10 +209,12 @@ class Discourse:
         doc = self.doc
         words: list[str] = []
         org_tokens: list[Token] = []
+        title: list[Token] = []
         i = ent.start - 1
         while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "prep", "pobj", "det", "cc", "conj", "punct", "nummod") \
                 and doc[i].head.i >= i and not doc[i].is_space and doc[i].text not in (",", ";", ":", '"', "“", "”"):
             words.append(doc[i].lower_)
+            title.append(doc[i])
             if doc[i].ent_type_ == "ORG":
                 org_tokens.append(doc[i])
             i -= 1
@@ -231,6 +233,18 @@ class Discourse:
         roles, fams = roles_in(words)
         a.roles |= roles
         a.families |= fams
+        if not org_tokens and a.affiliation is None:
+            # a title the model left untagged: "Veldonian Foreign Ministry Spokeswoman"
+            title.reverse()
+            lx = _lex()
+            last = max((k for k, t in enumerate(title) if t.lower_ in lx["org_nouns"] and t.text[:1].isupper()), default=None)
+            if last is not None:
+                first = last
+                while first > 0 and title[first - 1].text[:1].isupper() and title[first - 1].lower_ not in lx["roles"] \
+                        and title[first - 1].lower_ != "the":
+                    first -= 1
+                if first < last:
+                    a.affiliation = org_name(" ".join(t.text for t in title[first:last + 1]))
         if org_tokens and a.affiliation is None:
             t = org_tokens[0]
             for e in doc.ents:
