@@ -146,10 +146,7 @@ NEW_CASES = [
 
 @pytest.mark.parametrize("text, fragment, kind, speaker", NEW_CASES)
 def test_more_attribution_patterns(text, fragment, kind, speaker):
-    an = analyze(text)
-    q, name = speaker_of(an, fragment)
-    assert q.kind == kind
-    assert name is not None and speaker.lower() in name.lower()
+    test_quote_and_speaker(text, fragment, kind, speaker)
 
 
 def test_relative_who_speaks_for_its_antecedent():
