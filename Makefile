@@ -26,8 +26,12 @@ demo: install
 test: install-test
 	$(PY) -m pytest -q
 
-eval: install-test
+eval: install-test $(VENV)/.installed-eval
 	$(PY) -m storyline.evaluate --shared $(SHARED) $(EVAL_ARGS)
+
+$(VENV)/.installed-eval: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[eval]'
+	touch $@
 
 lint: install-test
 	$(PY) -m pip install -q ruff
