@@ -140,6 +140,8 @@ class Discourse:
 
     def __init__(self, doc: Doc):
         self.doc = doc
+        self.text = doc.text  # Doc.text and Doc.ents are rebuilt on every access: read them once
+        self.ents = list(doc.ents)
         self.actors: list[LocalActor] = []
         self._by_key: dict[str, LocalActor] = {}
         self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
@@ -188,7 +190,7 @@ class Discourse:
     def _build(self) -> None:
         lx = _lex()
         doc = self.doc
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON":
                 a = self.person(ent.text)
                 self._roles_for(a, ent)
@@ -247,7 +249,7 @@ class Discourse:
                     a.affiliation = org_name(" ".join(t.text for t in title[first:last + 1]))
         if org_tokens and a.affiliation is None:
             t = org_tokens[0]
-            for e in doc.ents:
+            for e in self.ents:
                 if e.start <= t.i < e.end:
                     start = e.start  # "Russian Foreign Ministry": the adjective before the entity belongs to it
                     while start > 0 and doc[start - 1].ent_type_ in ("NORP", "GPE") and doc[start - 1].text[:1].isupper():
@@ -281,7 +283,7 @@ class Discourse:
     def unnamed(self, head: Token) -> Resolved:
         """An unnamed group named by its noun phrase: "many", "six in 10", "some voters"."""
         s, e = _np_span(head)
-        text = self.doc.text[s:e]
+        text = self.text[s:e]
         a = self._actor(f"source:{fold(text)}:{s}", org_name(text), "unnamed_source")
         return Resolved(a, s, e, text)
 
@@ -301,18 +303,18 @@ class Discourse:
         lx = _lex()
         pos = head.idx if pos is None else pos
         span = _np_span(head)
-        text = doc.text[span[0]:span[1]]
+        text = self.text[span[0]:span[1]]
         low = head.lower_
         # 1. a named person inside the phrase; a title phrase may hold the name further on:
         # "Deputy Foreign Minister and Special Representative ... Mikhail Bogdanov"
-        ents = [e for e in doc.ents if e.start_char >= span[0] and e.end_char <= span[1]]
+        ents = [e for e in self.ents if e.start_char >= span[0] and e.end_char <= span[1]]
         if not any(e.label_ == "PERSON" for e in ents) and head.lower_ in _lex()["titles"] | set(_lex()["roles"]):
             full = (doc[head.left_edge.i].idx, doc[head.right_edge.i].idx + len(doc[head.right_edge.i].text))
-            persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start_char >= full[0] and e.end_char <= full[1]]
+            persons = [e for e in self.ents if e.label_ == "PERSON" and e.start_char >= full[0] and e.end_char <= full[1]]
             if persons:
                 ents = persons
                 span = (span[0], max(span[1], persons[0].end_char))
-                text = doc.text[span[0]:span[1]]
+                text = self.text[span[0]:span[1]]
         for label in ("PERSON", "ORG"):
             for e in ents:
                 if e.label_ == label:

@@ -173,7 +173,8 @@ def _according(sent: Span, lo: int, hi: int) -> Token | None:
     return None
 
 
-def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
+def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]],
+                 text: str | None = None) -> tuple[Token | None, Token | None]:
     """(cue, subject) attributing the quoted words [qs, qe), from outside the marks."""
     inside = lambda t: any(s - 1 <= t.idx < e + 1 for s, e, _ in quotes)  # noqa: E731
     close_sent = _sent_of(doc, max(qs, qe - 1))
@@ -213,19 +214,18 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         acc = _according(close_sent, qs, qe)
         if acc is not None:
             return None, acc
-    return _any_verb_attribution(doc, qs, qe, inside)
+    return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
-def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
+def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
     """Any verb glued to the quote's marks attributes it: '"...," the senator fumed.',
     '"...?" asked Lena Vosk.', 'The governor shot back: "..."'."""
-    text = doc.text
     j = qe + 1
     while j < len(text) and text[j] in " " + CLOSERS + STRAIGHT:
         j += 1
-    if text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ",":
-        after = [t for t in doc[doc.char_span(j, j + 1, alignment_mode="expand").start:] if not t.is_space] \
-            if doc.char_span(j, j + 1, alignment_mode="expand") is not None else []
+    at = _token_at(doc, j) if j < len(text) else None
+    if at is not None and (text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ","):
+        after = [t for t in doc[at.i: at.i + 12] if not t.is_space]
         for t in after[:6]:
             if inside(t) or t.text in (".", "!", "?", ";"):
                 break
@@ -442,7 +442,8 @@ def _content_end(head: Token) -> Token:
             continue
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
         if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
-                not own_subject and (_is_cue(x) or (x.pos_ == "VERB" and x.lemma_.lower() in frames()[0]))):
+                not own_subject and (x.dep_ == "conj" or x.tag_ == "VBG")
+                and (_is_cue(x) or (x.pos_ == "VERB" and x.lemma_.lower() in frames()[0]))):
             end = x.left_edge.doc[max(head.i, x.left_edge.i - 1)]
             while end.i > head.i and (end.is_punct or end.dep_ in ("cc", "mark")):
                 end = end.doc[end.i - 1]
@@ -462,8 +463,9 @@ def _relative_speaker(subj: Token) -> Token | None:
 
 def _colon_lines(doc: Doc, paras: list[tuple[int, int]]) -> Iterator[tuple[int, int, Token, Token]]:
     """Headline and transcript style: 'Lena Vosk: The Border Stays Open', 'VOSK: We are ready.'"""
+    text = doc.text
     for ps, pe in paras:
-        colon = doc.text.find(":", ps, min(pe, ps + 60))
+        colon = text.find(":", ps, min(pe, ps + 60))
         if colon < 0:
             continue
         name = doc.char_span(ps, colon, alignment_mode="contract")
@@ -479,10 +481,10 @@ def _colon_lines(doc: Doc, paras: list[tuple[int, int]]) -> Iterator[tuple[int, 
         if rest is None or len(rest) < 3:
             continue
         start = colon + 1
-        while start < pe and doc.text[start].isspace():
+        while start < pe and text[start].isspace():
             start += 1
         end = pe
-        while end > start and doc.text[end - 1] in ".;, ":
+        while end > start and text[end - 1] in ".;, ":
             end -= 1
         yield start, end, doc[rest.start - 1], name.root
 
@@ -525,7 +527,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
-        cue, subj = _attribution(doc, qs, qe, spans)
+        cue, subj = _attribution(doc, qs, qe, spans, text)
         if subj is None:
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
