@@ -2,8 +2,8 @@
 
     .venv/bin/python tools/mine_frames.py ../shared/eval/polnear/train [--ratio 0.6] [--count 3] [--write]
 
-For every verb outside quotation marks that has a subject, and every dependent of it that could
-hold attributed words (dobj, xcomp, ccomp, oprd, attr, acl, or the object of a preposition), the
+For every verb outside quotation marks that has a subject (and every noun with a possessor),
+and every dependent of it that could hold attributed words (dobj, xcomp, ccomp, oprd, attr, acl, or the object of a preposition), the
 script counts how often those words make up at least half of an annotated attribution's content
 whose cue is that verb. A verb inside another attribution's content is left out: PolNeAR gives
 each word one attribution, so such a verb is never a cue of its own. Frames that matched at least
@@ -67,13 +67,14 @@ def mine(split: str) -> tuple[collections.Counter, collections.Counter]:
         o = omap.to_original
         marks = quote_spans(doc.text)
         for t in doc:
-            if t.pos_ != "VERB" or any(a - 1 <= t.idx < b + 1 for a, b, _ in marks):
+            if t.pos_ not in ("VERB", "NOUN") or any(a - 1 <= t.idx < b + 1 for a, b, _ in marks):
                 continue
             ti = o(t.idx)
             in_content = any(a <= ti < b for c, _ in gold for a, b in c)
             if in_content and not any(a <= ti < b for _, k in gold for a, b in k):
                 continue
-            if _subject(t) is None:
+            source = _subject(t) if t.pos_ == "VERB" else next((c for c in t.children if c.dep_ == "poss"), None)
+            if source is None:
                 continue
             comps = [(c.dep_, c) for c in t.children if c.dep_ in RELS]
             comps += [("prep_" + c.lower_, p) for c in t.children if c.dep_ == "prep"
@@ -81,7 +82,7 @@ def mine(split: str) -> tuple[collections.Counter, collections.Counter]:
             cs, ce = o(t.idx), o(t.idx + len(t.text))
             for rel, c in comps:
                 s0, e0 = o(c.left_edge.idx), o(c.right_edge.idx + len(c.right_edge.text))
-                key = (t.lemma_.lower(), rel)
+                key = (t.lemma_.lower(), t.pos_, rel)
                 total[key] += 1
                 if any(any(ov(cs, ce, a, b) for a, b in k) and sum(ov(s0, e0, a, b) for a, b in c2) >= 0.5 * (e0 - s0)
                        for c2, k in gold):
@@ -89,15 +90,16 @@ def mine(split: str) -> tuple[collections.Counter, collections.Counter]:
     return hit, total
 
 
-def choose(hit: collections.Counter, total: collections.Counter, ratio: float, count: int) -> dict[str, list[str]]:
+def choose(hit: collections.Counter, total: collections.Counter, ratio: float, count: int,
+           pos: str) -> dict[str, list[str]]:
     verbs, _ = _cues()
     out: dict[str, list[str]] = {}
-    for (lemma, rel), n in total.items():
-        if lemma in SKIP or not lemma.isalpha():
+    for (lemma, p, rel), n in total.items():
+        if p != pos or lemma in SKIP or not lemma.isalpha():
             continue
-        if lemma in verbs and (rel == "ccomp" or (verbs[lemma] == "belief" and rel == "xcomp")):
+        if pos == "VERB" and lemma in verbs and (rel == "ccomp" or (verbs[lemma] == "belief" and rel == "xcomp")):
             continue
-        if hit[(lemma, rel)] >= count and hit[(lemma, rel)] / n >= ratio:
+        if hit[(lemma, p, rel)] >= count and hit[(lemma, p, rel)] / n >= ratio:
             out.setdefault(lemma, []).append(rel)
     return {k: sorted(v) for k, v in sorted(out.items())}
 
@@ -112,16 +114,17 @@ def main() -> None:
     if os.path.basename(os.path.normpath(args.split)) != "train":
         sys.exit("frames are chosen on PolNeAR train only")
     hit, total = mine(args.split)
-    frames = choose(hit, total, args.ratio, args.count)
+    frames = choose(hit, total, args.ratio, args.count, "VERB")
+    nouns = choose(hit, total, args.ratio, args.count, "NOUN")
     path = os.path.join(ROOT, "src", "storyline", "data", "frames.json")
     data = json.load(open(path, encoding="utf-8"))
-    data["verbs"], data["min_ratio"], data["min_count"] = frames, args.ratio, args.count
     if not args.write:
-        print(json.dumps(frames, indent=1))
+        print(json.dumps({"verbs": frames, "nouns": nouns}, indent=1))
         return
-    items = [f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in frames.items()]
+    block = lambda d: ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items())  # noqa: E731
     text = "\n".join(["{", f' "about": {json.dumps(data["about"], ensure_ascii=False)},', ' "verbs": {',
-                      ",\n".join(items), " },", f' "no_source": {json.dumps(data["no_source"])},',
+                      block(frames), " },", ' "nouns": {', block(nouns), " },",
+                      f' "no_source": {json.dumps(data["no_source"])},',
                       f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
     open(path, "w", encoding="utf-8").write(text + "\n")
 

@@ -77,7 +77,8 @@ def _lex() -> dict:
     }
 
 
-PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "it": None, "we": None, "i": None}
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": None, "it": None, "we": None, "i": None,
+            "their": None, "its": None}
 
 
 def _gender_of_name(name: str) -> str | None:
@@ -400,7 +401,7 @@ class Discourse:
         if low in ("i", "we", "you", "one", "who", "that", "which", "this", "there", "everyone", "nobody", "anyone"):
             return None
         last = self.last_speaker(pos, within=1500)
-        if low in ("he", "she"):
+        if low in ("he", "she", "his", "her"):
             if last is not None and last.kind in ("person", "unnamed_source") and (
                     last.gender in (None, gender)) and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
@@ -413,7 +414,7 @@ class Discourse:
                 if a.gender in (None, gender):
                     return Resolved(a, *span, head.text)
             return None
-        if low in ("they", "it"):
+        if low in ("they", "it", "their", "its"):
             if last is not None and last.kind in ("organisation", "group", "state", "unnamed_source") and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
             kinds = ("organisation", "group", "state")

@@ -1,10 +1,11 @@
 """Attribution frames beyond "X said that ...": a verb and the words it attributes.
 
 News attributes more than speech: "the senator criticized the plan", "she called for a recount",
-"he vowed to appeal", "the mayor talked about the budget". Each frame is a verb lemma and the
+"he vowed to appeal", "the mayor talked about the budget", "her criticism of the plan". Each
+frame is a verb (or noun) lemma and the
 dependency that holds the attributed words (``dobj``, ``xcomp``, ``ccomp``, ``oprd`` or
-``prep_X``, the object of the preposition X). The frames are data (data/frames.json), chosen
-on PolNeAR train by tools/mine_frames.py.
+``prep_X``, the object of the preposition X); a noun frame's source is its possessor. The
+frames are data (data/frames.json), chosen on PolNeAR train by tools/mine_frames.py.
 
 Verbs like "seem" and "appear" attribute with no source ("the plan seems to work"): their
 content runs from the subject to the end of the complement, and they have no speaker.
@@ -29,6 +30,11 @@ def frames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
             {k: frozenset(v) for k, v in data["no_source"].items()})
 
 
+@lru_cache(maxsize=1)
+def noun_frames() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("nouns", {}).items()}
+
+
 def _complements(verb: Token, rels: frozenset[str]) -> list[Token]:
     """The verb's dependents that hold attributed words ("accused [the board] of [hiding it]")."""
     out = []
@@ -44,11 +50,19 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
            content_end: Callable[[Token], Token]) -> Iterator[tuple[int, int, Token, Token | None]]:
     """(start, end, cue, subject) of every frame in doc; subject is None for sourceless frames."""
     verbs, no_source = frames()
+    nouns = noun_frames()
     for t in doc:
-        if t.pos_ != "VERB":
-            continue
         lemma = t.lemma_.lower()
-        if lemma in verbs:
+        if t.pos_ == "NOUN" and lemma in nouns:
+            # "the senator's criticism of the plan", "her call for a recount": the possessor is the source
+            owner = next((c for c in t.children if c.dep_ == "poss"), None)
+            comps = [c for c in _complements(t, nouns[lemma]) if c.i > t.i]
+            if owner is None or not comps:
+                continue
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), owner
+        elif t.pos_ != "VERB":
+            continue
+        elif lemma in verbs:
             comps = [c for c in _complements(t, verbs[lemma]) if c.i > t.i]
             subj = subject(t) if comps else None
             if not comps or subj is None:
