@@ -138,6 +138,9 @@ NEW_CASES = [
     # an unnamed group as the source
     ("Many in the port town said the new tax would drive the fishing fleet away.", "drive the fishing fleet away",
      "indirect", "Many"),
+    # a noun frame: the possessor is the source
+    ("Governor Ivo Strand met the fishermen. Strand's criticism of the new harbour tax was sharp.",
+     "the new harbour tax", "indirect", "Ivo Strand"),
     # a headline in the 'Name: words' style
     ("Lena Vosk: The Corridor Will Stay Open\n\nThe minister spoke in Port Selvin.", "Corridor Will Stay Open",
      "indirect", "Lena Vosk"),
