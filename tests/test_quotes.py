@@ -197,3 +197,9 @@ def test_title_resolves_into_roles_and_organisation(text, name, roles, org):
     actor = next(a for a in an.actors if a.name == name)
     assert roles <= set(actor.roles)
     assert f"org:{org}" in actor.roles
+
+
+def test_passive_ask_has_no_source():
+    an = analyze("Asked whether the harbour would reopen before the winter, Mayor Lia Ferren only shrugged.")
+    q, name = speaker_of(an, "harbour would reopen")
+    assert name is None and q.kind == "indirect"

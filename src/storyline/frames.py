@@ -35,6 +35,17 @@ def noun_frames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in load_lexicon("frames").get("nouns", {}).items()}
 
 
+@lru_cache(maxsize=1)
+def passive_frames() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive", {}).items()}
+
+
+def _passive(verb: Token) -> bool:
+    """"was asked about ...", "Asked whether ...": a past participle with no active subject."""
+    return verb.tag_ == "VBN" and not any(c.dep_ == "nsubj" for c in verb.children) and (
+        any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.dep_ in ("advcl", "ROOT"))
+
+
 def _complements(verb: Token, rels: frozenset[str]) -> list[Token]:
     """The verb's dependents that hold attributed words ("accused [the board] of [hiding it]")."""
     out = []
@@ -62,6 +73,11 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
             first, last, subj = comps[0].left_edge, content_end(comps[-1]), owner
         elif t.pos_ != "VERB":
             continue
+        elif lemma in passive_frames() and _passive(t):
+            comps = [c for c in _complements(t, passive_frames()[lemma]) if c.i > t.i]
+            if not comps:
+                continue
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), None
         elif lemma in verbs:
             comps = [c for c in _complements(t, verbs[lemma]) if c.i > t.i]
             subj = subject(t) if comps else None

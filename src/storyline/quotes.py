@@ -437,7 +437,16 @@ def _content_end(head: Token) -> Token:
     predicted that it would last": the first content stops at "works".
     """
     end = head.right_edge
+    doc = head.doc
+    for t in doc[head.i + 1: end.i + 1]:
+        # "... an interview with the anchor - a play on words ...": a dash opens an aside
+        if t.text in ("—", "–", "--") or (t.text == "-" and t.whitespace_ and doc[t.i - 1].whitespace_):
+            if t.i - head.left_edge.i >= 4:
+                end = doc[t.i - 1]
+                break
     for x in head.rights:
+        if x.i > end.i:
+            break
         if x.dep_ not in ("advcl", "conj", "parataxis"):
             continue
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
