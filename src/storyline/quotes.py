@@ -608,7 +608,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
     # quotes ('the "Crossroads of America"'), not a quote
-    return [f for f in found if not (f.kind == "partial" and f.speaker is None and f.cue is None
+    return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
                                      and len(text[f.start:f.end].split()) <= 3)]
 
 
