@@ -176,7 +176,7 @@ def test_content_stops_before_a_second_attribution():
     an = analyze("In the survey, most residents said the ferry was too expensive, while a third said they "
                  "would pay more for a faster boat.")
     first, a = speaker_of(an, "ferry was too expensive")
-    second, b = speaker_of(an, "pay more for a faster boat")
+    _, b = speaker_of(an, "pay more for a faster boat")
     assert "faster boat" not in first.text
     assert a != b
 

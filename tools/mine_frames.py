@@ -36,7 +36,9 @@ def annotations(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, 
     """(content spans, cue spans) of each attribution in a brat .ann file."""
     spans: dict[str, list[tuple[int, int]]] = {}
     rels = []
-    for line in open(path, encoding="utf-8"):
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    for line in lines:
         parts = line.rstrip("\n").split("\t")
         if line.startswith("T") and len(parts) >= 2:
             offs = parts[1].partition(" ")[2]
@@ -45,9 +47,10 @@ def annotations(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, 
             rels.append(dict(p.split(":") for p in parts[1].split()))
     out = []
     for r in rels:
-        get = lambda pre: [o for k, v in r.items() if k.startswith(pre) for o in spans.get(v, [])]  # noqa: E731
-        if get("Content"):
-            out.append((get("Content"), get("Cue")))
+        content = [o for k, v in r.items() if k.startswith("Content") for o in spans.get(v, [])]
+        cue = [o for k, v in r.items() if k.startswith("Cue") for o in spans.get(v, [])]
+        if content:
+            out.append((content, cue))
     return out
 
 
@@ -117,7 +120,8 @@ def main() -> None:
     frames = choose(hit, total, args.ratio, args.count, "VERB")
     nouns = choose(hit, total, args.ratio, args.count, "NOUN")
     path = os.path.join(ROOT, "src", "storyline", "data", "frames.json")
-    data = json.load(open(path, encoding="utf-8"))
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
     if not args.write:
         print(json.dumps({"verbs": frames, "nouns": nouns}, indent=1))
         return
@@ -126,7 +130,8 @@ def main() -> None:
                       block(frames), " },", ' "nouns": {', block(nouns), " },",
                       f' "no_source": {json.dumps(data["no_source"])},',
                       f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
-    open(path, "w", encoding="utf-8").write(text + "\n")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
 
 
 if __name__ == "__main__":

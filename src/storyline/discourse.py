@@ -190,7 +190,6 @@ class Discourse:
 
     def _build(self) -> None:
         lx = _lex()
-        doc = self.doc
         for ent in self.ents:
             if ent.label_ == "PERSON":
                 a = self.person(ent.text)
