@@ -26,12 +26,16 @@ demo: install
 test: install-test
 	$(PY) -m pytest -q
 
-eval: install-test
+eval: install-test $(VENV)/.installed-eval
 	$(PY) -m storyline.evaluate --shared $(SHARED) $(EVAL_ARGS)
 
 # speed and memory as ratios against baselines run side by side (see bench/run.py; ~10 min)
 bench: install-test
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+$(VENV)/.installed-eval: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[eval]'
+	touch $@
 
 lint: install-test
 	$(PY) -m pip install -q ruff

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .claims import find_claims
-from .discourse import Discourse, LocalActor
+from .discourse import Discourse, LocalActor, org_roles
 from .events import event_records
 from .nlp import load
 from .quotes import find_quotes
@@ -23,7 +23,7 @@ from .textfix import repair
 
 
 def _local_actor(article_id: str, a: LocalActor) -> Actor:
-    return Actor(id=a.key, name=a.name, kind=a.kind, country=a.country, roles=tuple(sorted(a.roles)),
+    return Actor(id=a.key, name=a.name, kind=a.kind, country=a.country, roles=tuple(sorted(a.roles)) + org_roles(a),
                  aliases=tuple(sorted(a.aliases)))
 
 

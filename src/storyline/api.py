@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import claimgroups, stories
+from . import claimgroups, statements, stories
 from .analyze import analyze_batch
 from .errors import InputError
 from .ingest import RawInput, Skipped, build_article, expand, read
@@ -84,6 +84,7 @@ def aggregate(store: Store, added_ids: list[str]) -> None:
     store.resolve_dates()
     claimgroups.aggregate(store, claimgroups.pending(store))
     aggregate_events(store, added_ids)
+    statements.aggregate(store, added_ids)
     stories.aggregate(store, stories.pending(store))
 
 

@@ -77,7 +77,8 @@ def _lex() -> dict:
     }
 
 
-PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": None, "it": None, "we": None, "i": None}
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": None, "it": None, "we": None, "i": None,
+            "their": None, "its": None}
 
 
 def _gender_of_name(name: str) -> str | None:
@@ -109,6 +110,15 @@ def roles_in(words: list[str]) -> tuple[set[str], set[str]]:
     return roles, fams
 
 
+def org_roles(actor: LocalActor) -> tuple[str, ...]:
+    """The organisation a person's title names, as a role entry: ("org:Russian Foreign Ministry",).
+
+    An actor's ``roles`` hold plain role nouns ("spokeswoman", "foreign minister") and, for the
+    organisation the title ties the person to, one entry ``org:<name>``.
+    """
+    return (f"org:{actor.affiliation}",) if actor.kind == "person" and actor.affiliation else ()
+
+
 def org_name(text: str) -> str:
     t = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
     t = re.sub(r"['’]s$", "", t).strip()
@@ -131,7 +141,8 @@ class Discourse:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.text = doc.text  # Doc.text rebuilds the string on every call
+        self.text = doc.text  # Doc.text and Doc.ents are rebuilt on every access: read them once
+        self.ents = list(doc.ents)
         self.actors: list[LocalActor] = []
         self._by_key: dict[str, LocalActor] = {}
         self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
@@ -179,8 +190,7 @@ class Discourse:
 
     def _build(self) -> None:
         lx = _lex()
-        doc = self.doc
-        for ent in doc.ents:
+        for ent in self.ents:
             if ent.label_ == "PERSON":
                 a = self.person(ent.text)
                 self._roles_for(a, ent)
@@ -201,10 +211,12 @@ class Discourse:
         doc = self.doc
         words: list[str] = []
         org_tokens: list[Token] = []
+        title: list[Token] = []
         i = ent.start - 1
         while i >= 0 and doc[i].dep_ in ("compound", "amod", "nmod", "prep", "pobj", "det", "cc", "conj", "punct", "nummod") \
                 and doc[i].head.i >= i and not doc[i].is_space and doc[i].text not in (",", ";", ":", '"', "“", "”"):
             words.append(doc[i].lower_)
+            title.append(doc[i])
             if doc[i].ent_type_ == "ORG":
                 org_tokens.append(doc[i])
             i -= 1
@@ -219,16 +231,36 @@ class Discourse:
         # "the official representative of the Russian Foreign Ministry, Maria Zakharova"
         if root.dep_ == "appos" and root.head.i < root.i:
             words.extend(t.lower_ for t in root.head.subtree if t.i < ent.start and t.i >= root.head.left_edge.i)
+            org_tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.ent_type_ == "ORG")
         roles, fams = roles_in(words)
         a.roles |= roles
         a.families |= fams
+        if not org_tokens and a.affiliation is None:
+            # a title the model left untagged: "Veldonian Foreign Ministry Spokeswoman"
+            title.reverse()
+            lx = _lex()
+            last = max((k for k, t in enumerate(title) if t.lower_ in lx["org_nouns"] and t.text[:1].isupper()), default=None)
+            if last is not None:
+                first = last
+                while first > 0 and title[first - 1].text[:1].isupper() and title[first - 1].lower_ not in lx["roles"] \
+                        and title[first - 1].lower_ != "the":
+                    first -= 1
+                if first < last:
+                    a.affiliation = org_name(" ".join(t.text for t in title[first:last + 1]))
         if org_tokens and a.affiliation is None:
             t = org_tokens[0]
-            for e in doc.ents:
+            for e in self.ents:
                 if e.start <= t.i < e.end:
-                    a.affiliation = org_name(e.text)
+                    start = e.start  # "Russian Foreign Ministry": the adjective before the entity belongs to it
+                    while start > 0 and doc[start - 1].ent_type_ in ("NORP", "GPE") and doc[start - 1].text[:1].isupper():
+                        start -= 1
+                    a.affiliation = org_name(doc[start:e.end].text)
                     break
         lx = _lex()
+        if a.country is None and roles:  # "Russian Foreign Ministry Spokeswoman": a Russian official
+            state = next((lx["adj"][w] for w in words if w in lx["adj"]), None)
+            if state is not None:
+                a.country = lx["code"].get(state)
         if a.gender is None:
             if any(w in lx["female"] for w in words):
                 a.gender = "f"
@@ -243,6 +275,17 @@ class Discourse:
             if p < pos and a.kind in kinds and a not in seen:
                 seen.append(a)
         return seen
+
+    def author(self) -> LocalActor:
+        """The writer of the article, who speaks as "I" (or "we") outside quotation marks."""
+        return self._actor("author", "the author", "unnamed_source")
+
+    def unnamed(self, head: Token) -> Resolved:
+        """An unnamed group named by its noun phrase: "many", "six in 10", "some voters"."""
+        s, e = _np_span(head)
+        text = self.text[s:e]
+        a = self._actor(f"source:{fold(text)}:{s}", org_name(text), "unnamed_source")
+        return Resolved(a, s, e, text)
 
     def note_speaker(self, pos: int, actor: LocalActor) -> None:
         self.speakers.append((pos, actor))
@@ -264,10 +307,10 @@ class Discourse:
         low = head.lower_
         # 1. a named person inside the phrase; a title phrase may hold the name further on:
         # "Deputy Foreign Minister and Special Representative ... Mikhail Bogdanov"
-        ents = [e for e in doc.ents if e.start_char >= span[0] and e.end_char <= span[1]]
+        ents = [e for e in self.ents if e.start_char >= span[0] and e.end_char <= span[1]]
         if not any(e.label_ == "PERSON" for e in ents) and head.lower_ in _lex()["titles"] | set(_lex()["roles"]):
             full = (doc[head.left_edge.i].idx, doc[head.right_edge.i].idx + len(doc[head.right_edge.i].text))
-            persons = [e for e in doc.ents if e.label_ == "PERSON" and e.start_char >= full[0] and e.end_char <= full[1]]
+            persons = [e for e in self.ents if e.label_ == "PERSON" and e.start_char >= full[0] and e.end_char <= full[1]]
             if persons:
                 ents = persons
                 span = (span[0], max(span[1], persons[0].end_char))
@@ -357,7 +400,7 @@ class Discourse:
         if low in ("i", "we", "you", "one", "who", "that", "which", "this", "there", "everyone", "nobody", "anyone"):
             return None
         last = self.last_speaker(pos, within=1500)
-        if low in ("he", "she"):
+        if low in ("he", "she", "his", "her"):
             if last is not None and last.kind in ("person", "unnamed_source") and (
                     last.gender in (None, gender)) and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
@@ -370,7 +413,7 @@ class Discourse:
                 if a.gender in (None, gender):
                     return Resolved(a, *span, head.text)
             return None
-        if low in ("they", "it"):
+        if low in ("they", "it", "their", "its"):
             if last is not None and last.kind in ("organisation", "group", "state", "unnamed_source") and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
             kinds = ("organisation", "group", "state")

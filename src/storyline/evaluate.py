@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--check", action="store_true", help="fail when a number falls below its floor")
-    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen, plover")
+    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen, plover, textacy")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the scorer's misses")
     args = ap.parse_args(argv)
     scorer = os.path.join(args.shared, "eval", "score.py")
     results: dict[str, dict] = {}
-    want = set(args.only or ["wire", "polnear", "sample", "unseen", "plover"])
+    want = set(args.only or ["wire", "polnear", "sample", "unseen", "plover", "textacy"])
     with tempfile.TemporaryDirectory() as work:
         if "wire" in want:
             dev = os.path.join(args.shared, "corpus", "dev")
@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             results["unseen"] = _score(scorer, "seeds", out, os.path.join(unseen, "gold.json"))
         if "plover" in want:
             results["plover"] = plover_set(scorer, args.shared, work)
+        if "textacy" in want:
+            results.update(_textacy(args.shared, scorer, work, want))
     failed = []
     floors = json.load(open(os.path.join(ROOT, "eval_floors.json"), encoding="utf-8"))
     floors.pop("about", None)
@@ -134,6 +136,30 @@ def plover_set(scorer: str, shared: str, work: str, parity: int = 0) -> dict:
         json.dump([r for r in json.load(f) if r.get("text") and mine(r["id"])], out)
     exported, _, _ = _run([texts], work, "plover")
     return _score(scorer, "plover", exported, gold)
+
+
+def _textacy(shared: str, scorer: str, work: str, want: set[str]) -> dict[str, dict]:
+    """textacy's direct_quotations on the same sets, scored the same way (rows textacy_wire, textacy_polnear)."""
+    from . import textacy_eval
+
+    if not textacy_eval.available():
+        print("textacy: not installed (pip install -e '.[eval]'); its rows are skipped")
+        return {}
+    out: dict[str, dict] = {}
+    keep = {"wire": ("quote_recall", "speaker_accuracy"), "polnear": ("precision", "recall", "f1", "speaker_accuracy")}
+    if "wire" in want:
+        dev = os.path.join(shared, "corpus", "dev")
+        path = os.path.join(work, "textacy_wire.jsonl")
+        speed = textacy_eval.export([dev], path)
+        res = _score(scorer, "seeds", path, os.path.join(dev, "gold.json"))
+        out["textacy_wire"] = {k: res[k] for k in keep["wire"]} | speed
+    if "polnear" in want:
+        split = os.path.join(shared, "eval", "polnear", "dev")
+        path = os.path.join(work, "textacy_polnear.jsonl")
+        speed = textacy_eval.export([os.path.join(split, "text")], path)
+        res = _score(scorer, "polnear", path, split)
+        out["textacy_polnear"] = {k: res[k] for k in keep["polnear"]} | speed
+    return out
 
 
 if __name__ == "__main__":

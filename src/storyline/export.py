@@ -59,6 +59,9 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
     from .stories import story_rows
 
     yield from story_rows(store.db)
+    for st in store.rows("SELECT * FROM statements ORDER BY id"):
+        yield {"type": "statement", "id": st["id"], "text": st["text"], "speaker": _party(actors, st["speaker_id"]),
+               "quote_ids": json.loads(st["quote_ids"])}
 
 
 def write_jsonl(store: Store, out: IO[str]) -> int:

@@ -23,6 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
+from .frames import framed, frames
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
@@ -172,7 +173,8 @@ def _according(sent: Span, lo: int, hi: int) -> Token | None:
     return None
 
 
-def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
+def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]],
+                 text: str | None = None) -> tuple[Token | None, Token | None]:
     """(cue, subject) attributing the quoted words [qs, qe), from outside the marks."""
     inside = lambda t: any(s - 1 <= t.idx < e + 1 for s, e, _ in quotes)  # noqa: E731
     close_sent = _sent_of(doc, max(qs, qe - 1))
@@ -183,7 +185,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
                 break
@@ -195,7 +197,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in reversed(list(open_sent)):
             if t.idx < qs and not inside(t) and _is_cue(t):
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
                     cands.append((t, subj))
         speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
         if speech:
@@ -212,6 +214,47 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         acc = _according(close_sent, qs, qe)
         if acc is not None:
             return None, acc
+    return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
+
+
+def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
+    """Any verb glued to the quote's marks attributes it: '"...," the senator fumed.',
+    '"...?" asked Lena Vosk.', 'The governor shot back: "..."'."""
+    j = qe + 1
+    while j < len(text) and text[j] in " " + CLOSERS + STRAIGHT:
+        j += 1
+    at = _token_at(doc, j) if j < len(text) else None
+    if at is not None and (text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ","):
+        after = [t for t in doc[at.i: at.i + 12] if not t.is_space]
+        for t in after[:6]:
+            if inside(t) or t.text in (".", "!", "?", ";"):
+                break
+            if t.pos_ == "VERB":
+                subj = _subject(t)
+                if subj is not None and not inside(subj) and subj.idx >= qe and subj.lower_ not in RELATIVE:
+                    return t, subj
+                break
+    i = qs - 2
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i >= 0 and text[i] == ":":
+        colon = _token_at(doc, i)
+        if colon is not None:
+            for t in reversed(list(doc[colon.sent.start: colon.i])):
+                if t.pos_ == "VERB" and not inside(t):
+                    subj = _subject(t)
+                    if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                        return t, subj
+                    break
+    # 'Romney attacked "the greed, the showing off"': the verb whose object holds the quote
+    first = _token_at(doc, qs)
+    if first is not None:
+        for a in first.ancestors:
+            if a.pos_ in ("VERB", "AUX") and not inside(a) and a.idx < qs:
+                subj = _subject(a)
+                if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
+                    return a, subj
+                break
     return None, None
 
 
@@ -327,21 +370,25 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or subj.lower_ in RELATIVE:
+        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)):
             continue
         lemma = t.lemma_.lower()
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
+        around = False
         if comp:
             c = comp[0]
-            s, e = c.left_edge, c.right_edge
-        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.i < t.i and t.head.dep_ == "ROOT" \
-                and lemma in verbs and verbs[lemma] == "speech" and not _is_cue(t.head):
-            # "The talks stalled, the source said.": the attribution hangs off the reported clause
-            head = t.head
-            s = head.sent[0]
-            e = doc[t.left_edge.i - 1] if t.left_edge.i > s.i else s
+            s, e = c.left_edge, _content_end(c)
+        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent and not _is_cue(t.head) \
+                and verbs.get(lemma) == "speech" and (t.head.dep_ == "ROOT" or t.dep_ == "parataxis"):
+            # "The talks stalled, the source said." and "The plan, the source said, is ...": the
+            # attribution hangs off the reported clause, which is the rest of the sentence
+            part = _around(t)
+            if part is None:
+                continue
+            s, e = part
+            around = True
         else:
             continue
         while s.i < e.i and (s.is_punct or s.is_space or s.text in OPENERS + CLOSERS + STRAIGHT):
@@ -351,9 +398,104 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if e.i - s.i < 3:
             continue
         start, end = s.idx, e.idx + len(e.text)
-        if subj.idx >= start and subj.idx < end:
+        if subj.idx >= start and subj.idx < end and not around:
             continue
         yield start, end, t, subj
+
+
+def _around(cue: Token) -> tuple[Token, Token] | None:
+    """First and last token of the sentence around an attribution clause set in it.
+
+    "The talks stalled, the source said." gives "The talks stalled"; "The plan, the source
+    said, is to wait." gives the whole sentence (the reported words are on both sides).
+    """
+    sent = cue.sent
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    if hi - lo > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") or
+                           (c.dep_ == "prep" and c.lower_ not in ("in", "on", "at", "during", "after"))
+                           for c in cue.children):
+        return None  # a clause of its own ("while rivals called for ..."), not a set-off "X said"
+    words = lambda a, b: [x for x in sent if a <= x.i < b and not (x.is_punct or x.is_space)]  # noqa: E731
+    before, after = words(sent.start, lo), words(hi + 1, sent.end)
+    doc = sent.doc
+    set_off = doc[hi].text in (",", "—", "–", ":") or (hi + 1 < sent.end and doc[hi + 1].text in (",", "—", "–", ":"))
+    if after and before and not set_off:
+        after = []  # '..., he said in a statement on Monday.' is no content after the cue
+    if not before and not after:
+        return None
+    first = before[0] if before else after[0]
+    last = after[-1] if after else before[-1]
+    if last.i + 1 < sent.end and doc[last.i + 1].text in (".", "!", "?"):
+        last = doc[last.i + 1]
+    return first, last
+
+
+def _content_end(head: Token) -> Token:
+    """Last token of the content headed by head, stopping before a clause with its own attribution.
+
+    "They said the plan works, while critics said it fails" and "She said the plan works and
+    predicted that it would last": the first content stops at "works".
+    """
+    end = head.right_edge
+    doc = head.doc
+    for t in doc[head.i + 1: end.i + 1]:
+        # "... an interview with the anchor - a play on words ...": a dash opens an aside
+        if t.text in ("—", "–", "--") or (t.text == "-" and t.whitespace_ and doc[t.i - 1].whitespace_):
+            if t.i - head.left_edge.i >= 4:
+                end = doc[t.i - 1]
+                break
+    for x in head.rights:
+        if x.i > end.i:
+            break
+        if x.dep_ not in ("advcl", "conj", "parataxis"):
+            continue
+        own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
+        if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
+                not own_subject and (x.dep_ == "conj" or x.tag_ == "VBG")
+                and (_is_cue(x) or (x.pos_ == "VERB" and x.lemma_.lower() in frames()[0]))):
+            end = x.left_edge.doc[max(head.i, x.left_edge.i - 1)]
+            while end.i > head.i and (end.is_punct or end.dep_ in ("cc", "mark")):
+                end = end.doc[end.i - 1]
+            break
+    return end
+
+
+def _relative_speaker(subj: Token) -> Token | None:
+    """The antecedent of a relative "who" that speaks: "the senator, who said ..."."""
+    verb = subj.head
+    while verb.dep_ == "conj" and verb.head is not verb:
+        verb = verb.head
+    if verb.dep_ == "relcl" and verb.head.pos_ in ("PROPN", "NOUN", "PRON") and subj.lower_ in ("who", "which", "that"):
+        return verb.head
+    return None
+
+
+def _colon_lines(doc: Doc, paras: list[tuple[int, int]]) -> Iterator[tuple[int, int, Token, Token]]:
+    """Headline and transcript style: 'Lena Vosk: The Border Stays Open', 'VOSK: We are ready.'"""
+    text = doc.text
+    for ps, pe in paras:
+        colon = text.find(":", ps, min(pe, ps + 60))
+        if colon < 0:
+            continue
+        name = doc.char_span(ps, colon, alignment_mode="contract")
+        if name is None or not 1 <= len(name) <= 4 or not name.text[:1].isupper():
+            continue
+        if any(t.pos_ in ("VERB", "AUX", "PRON", "NUM", "ADP") or t.like_num for t in name):
+            continue
+        if not all(t.text[:1].isupper() or t.lower_ in ("'s", "’s") for t in name):
+            continue
+        if not (any(t.ent_type_ in ("PERSON", "ORG") for t in name) or (name.text.isupper() and len(name.text) >= 4)):
+            continue  # "Q:", "Breaking:", "Update:" name no one
+        rest = doc.char_span(colon + 1, pe, alignment_mode="contract")
+        if rest is None or len(rest) < 3:
+            continue
+        start = colon + 1
+        while start < pe and text[start].isspace():
+            start += 1
+        end = pe
+        while end > start and text[end - 1] in ".;, ":
+            end -= 1
+        yield start, end, doc[rest.start - 1], name.root
 
 
 def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
@@ -394,7 +536,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
-        cue, subj = _attribution(doc, qs, qe, spans)
+        cue, subj = _attribution(doc, qs, qe, spans, text)
         if subj is None:
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
@@ -419,7 +561,12 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
                                                                 text[qe:_pe].strip()), order=ent.start_char))
     direct = [(f.start, f.end) for f in found]
-    reported = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
+    reported += list(_colon_lines(doc, paras))
+    cues_taken = {r[2].i for r in reported}
+    for r in framed(doc, _subject, _content_end):
+        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0]) for s, e, *_ in reported):
+            reported.append(r)
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
     verbs, _ = _cues()
@@ -429,9 +576,10 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
             continue
-        if title_span and title_span[0] <= s < title_span[1]:
+        if title_span and title_span[0] <= s < title_span[1] and cue.text != ":":
             continue
-        found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj, order=subj.idx))
+        found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
+                           order=subj.idx if subj is not None else s))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
     found.sort(key=lambda f: (f.order, f.start))
     chains: dict[int, Resolved] = {}
@@ -439,7 +587,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.resolved is not None:
             f.speaker = f.resolved
         elif f.subject is not None:
-            f.speaker = disc.resolve(f.subject)
+            f.speaker = _resolve_subject(disc, f.subject, spans)
         if f.speaker is not None:
             disc.note_speaker(f.order, f.speaker.actor)
             if f.chain is not None:
@@ -458,7 +606,26 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
-    return found
+    # a few words in marks that nobody is said to have said are a title, a nickname or scare
+    # quotes ('the "Crossroads of America"'), not a quote
+    return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
+                                     and len(text[f.start:f.end].split()) <= 3)]
+
+
+def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, int | None]]) -> Resolved | None:
+    """The speaker a subject names; "who" speaks for its antecedent, "I" outside quotes is the author."""
+    ante = _relative_speaker(subj)
+    if ante is not None:
+        r = disc.resolve(ante)
+        return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
+    if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
+        return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
+    r = disc.resolve(subj)
+    if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we", "one") and (
+            subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in ("many", "some", "most", "others", "few")):
+        # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
+        return disc.unnamed(subj)
+    return r
 
 
 def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:

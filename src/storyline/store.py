@@ -77,11 +77,12 @@ CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS paragraph_shingles_hash ON paragraph_shingles(hash);
 CREATE TABLE IF NOT EXISTS story_outlets (story_id TEXT NOT NULL, outlet TEXT NOT NULL, PRIMARY KEY (story_id, outlet));
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published, id);
+CREATE INDEX IF NOT EXISTS articles_published_id ON articles(published, id);
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet COLLATE NOCASE, published);
 CREATE INDEX IF NOT EXISTS quotes_article_start ON quotes(article_id, start);
 CREATE TABLE IF NOT EXISTS copied_paragraphs (article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER,
   source_article_id TEXT, source_start INTEGER, overlap REAL, PRIMARY KEY (article_id, start));
+CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, text TEXT, speaker_id TEXT, quote_ids TEXT /*JSON list*/);
 """
 SCHEMA_VERSION = "1"
 

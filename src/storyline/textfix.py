@@ -75,7 +75,8 @@ def repair(text: str, known_words: frozenset[str] = frozenset()) -> OffsetMap:
     """Return an OffsetMap whose ``text`` is ``text`` with scraping artefacts repaired.
 
     Repairs: a name glued to the role after it ("Maria Zakharovaofficial representative"),
-    non-breaking and zero-width spaces, Windows line ends inside the analysis copy.
+    non-breaking and zero-width spaces, Windows line ends inside the analysis copy, and two
+    apostrophes or backticks used as a quotation mark (''...'', ``...``, as some papers print).
     """
     edits: list[Edit] = []
     for m in _glue_re().finditer(text):
@@ -89,4 +90,6 @@ def repair(text: str, known_words: frozenset[str] = frozenset()) -> OffsetMap:
         edits.append(Edit(m.start(), m.end(), ""))
     for m in re.finditer("\r\n?", text):
         edits.append(Edit(m.start(), m.end(), "\n"))
+    for m in re.finditer("''|``", text):
+        edits.append(Edit(m.start(), m.end(), '"'))
     return OffsetMap(text, edits)

@@ -1,0 +1,98 @@
+"""Attribution frames beyond "X said that ...": a verb and the words it attributes.
+
+News attributes more than speech: "the senator criticized the plan", "she called for a recount",
+"he vowed to appeal", "the mayor talked about the budget", "her criticism of the plan". Each
+frame is a verb (or noun) lemma and the
+dependency that holds the attributed words (``dobj``, ``xcomp``, ``ccomp``, ``oprd`` or
+``prep_X``, the object of the preposition X); a noun frame's source is its possessor. The
+frames are data (data/frames.json), chosen on PolNeAR train by tools/mine_frames.py.
+
+Verbs like "seem" and "appear" attribute with no source ("the plan seems to work"): their
+content runs from the subject to the end of the complement, and they have no speaker.
+
+:func:`framed` yields (start, end, cue token, subject token or None) like the reported-speech
+extractor in :mod:`storyline.quotes`; that module decides what is kept.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from spacy.tokens import Doc, Token
+
+from .lexicon import load_lexicon
+
+
+@lru_cache(maxsize=1)
+def frames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    data = load_lexicon("frames")
+    return ({k: frozenset(v) for k, v in data["verbs"].items()},
+            {k: frozenset(v) for k, v in data["no_source"].items()})
+
+
+@lru_cache(maxsize=1)
+def noun_frames() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("nouns", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def passive_frames() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive", {}).items()}
+
+
+def _passive(verb: Token) -> bool:
+    """"was asked about ...", "Asked whether ...": a past participle with no active subject."""
+    return verb.tag_ == "VBN" and not any(c.dep_ == "nsubj" for c in verb.children) and (
+        any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or verb.dep_ in ("advcl", "ROOT"))
+
+
+def _complements(verb: Token, rels: frozenset[str]) -> list[Token]:
+    """The verb's dependents that hold attributed words ("accused [the board] of [hiding it]")."""
+    out = []
+    for c in verb.children:
+        if c.dep_ in rels:
+            out.append(c)
+        elif c.dep_ == "prep" and f"prep_{c.lower_}" in rels:
+            out.extend(p for p in c.children if p.dep_ in ("pobj", "pcomp"))
+    return out
+
+
+def framed(doc: Doc, subject: Callable[[Token], Token | None],
+           content_end: Callable[[Token], Token]) -> Iterator[tuple[int, int, Token, Token | None]]:
+    """(start, end, cue, subject) of every frame in doc; subject is None for sourceless frames."""
+    verbs, no_source = frames()
+    nouns = noun_frames()
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if t.pos_ == "NOUN" and lemma in nouns:
+            # "the senator's criticism of the plan", "her call for a recount": the possessor is the source
+            owner = next((c for c in t.children if c.dep_ == "poss"), None)
+            comps = [c for c in _complements(t, nouns[lemma]) if c.i > t.i]
+            if owner is None or not comps:
+                continue
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), owner
+        elif t.pos_ != "VERB":
+            continue
+        elif lemma in passive_frames() and _passive(t):
+            comps = [c for c in _complements(t, passive_frames()[lemma]) if c.i > t.i]
+            if not comps:
+                continue
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), None
+        elif lemma in verbs:
+            comps = [c for c in _complements(t, verbs[lemma]) if c.i > t.i]
+            subj = subject(t) if comps else None
+            if not comps or subj is None:
+                continue
+            first, last = comps[0].left_edge, content_end(comps[-1])
+        elif lemma in no_source:
+            comps = _complements(t, no_source[lemma])
+            subj = next((c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if not comps or subj is None or subj.lower_ in ("it", "there", "this", "that", "which", "who"):
+                continue
+            first, last = subj.left_edge, content_end(comps[-1])
+            subj = None
+        else:
+            continue
+        while last.i > first.i and (last.is_punct or last.is_space):
+            last = doc[last.i - 1]
+        yield first.idx, last.idx + len(last.text), t, subj

@@ -1,0 +1,138 @@
+"""Choose the attribution frames in src/storyline/data/frames.json from PolNeAR train.
+
+    .venv/bin/python tools/mine_frames.py ../shared/eval/polnear/train [--ratio 0.6] [--count 3] [--write]
+
+For every verb outside quotation marks that has a subject (and every noun with a possessor),
+and every dependent of it that could hold attributed words (dobj, xcomp, ccomp, oprd, attr, acl, or the object of a preposition), the
+script counts how often those words make up at least half of an annotated attribution's content
+whose cue is that verb. A verb inside another attribution's content is left out: PolNeAR gives
+each word one attribution, so such a verb is never a cue of its own. Frames that matched at least
+``--count`` times and ``--ratio`` of the time are kept; verbs that are cue verbs already
+(data/cues.json) keep their ``ccomp`` (and belief verbs their ``xcomp``) in the main extractor.
+
+Only train is read (never dev), and only lemmas and counts come out of it.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "src"))
+
+from storyline.ingest import build_article, read  # noqa: E402
+from storyline.nlp import load  # noqa: E402
+from storyline.quotes import _cues, _subject, quote_spans  # noqa: E402
+from storyline.textfix import repair  # noqa: E402
+
+SKIP = {"be", "have", "do", "make", "get", "give", "take", "go", "include", "seem", "appear"}
+RELS = ("ccomp", "xcomp", "dobj", "acl", "attr", "oprd")
+
+
+def annotations(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
+    """(content spans, cue spans) of each attribution in a brat .ann file."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    rels = []
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines(keepends=True)
+    for line in lines:
+        parts = line.rstrip("\n").split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            offs = parts[1].partition(" ")[2]
+            spans[parts[0]] = [tuple(map(int, o.split())) for o in offs.split(";")]  # type: ignore[misc]
+        elif line.startswith("E") and len(parts) >= 2:
+            rels.append(dict(p.split(":") for p in parts[1].split()))
+    out = []
+    for r in rels:
+        content = [o for k, v in r.items() if k.startswith("Content") for o in spans.get(v, [])]
+        cue = [o for k, v in r.items() if k.startswith("Cue") for o in spans.get(v, [])]
+        if content:
+            out.append((content, cue))
+    return out
+
+
+def mine(split: str) -> tuple[collections.Counter, collections.Counter]:
+    hit: collections.Counter = collections.Counter()
+    total: collections.Counter = collections.Counter()
+    anns = sorted(os.listdir(os.path.join(split, "attributions")))
+    first = {}
+    for a in anns:  # one annotator per article, as the scorer does
+        first.setdefault(a.rsplit("_", 1)[0] + ".txt", a)
+    nlp = load()
+    arts = [build_article(item) for name in sorted(first) for item in read(os.path.join(split, "text", name))]
+    maps = [repair(a.text) for a in arts]
+    ov = lambda a, b, c, d: max(0, min(b, d) - max(a, c))  # noqa: E731
+    for art, omap, doc in zip(arts, maps, nlp.pipe((m.text for m in maps), batch_size=16)):
+        gold = annotations(os.path.join(split, "attributions", first[os.path.basename(art.path)]))
+        o = omap.to_original
+        marks = quote_spans(doc.text)
+        for t in doc:
+            if t.pos_ not in ("VERB", "NOUN") or any(a - 1 <= t.idx < b + 1 for a, b, _ in marks):
+                continue
+            ti = o(t.idx)
+            in_content = any(a <= ti < b for c, _ in gold for a, b in c)
+            if in_content and not any(a <= ti < b for _, k in gold for a, b in k):
+                continue
+            source = _subject(t) if t.pos_ == "VERB" else next((c for c in t.children if c.dep_ == "poss"), None)
+            if source is None:
+                continue
+            comps = [(c.dep_, c) for c in t.children if c.dep_ in RELS]
+            comps += [("prep_" + c.lower_, p) for c in t.children if c.dep_ == "prep"
+                      for p in c.children if p.dep_ in ("pobj", "pcomp")]
+            cs, ce = o(t.idx), o(t.idx + len(t.text))
+            for rel, c in comps:
+                s0, e0 = o(c.left_edge.idx), o(c.right_edge.idx + len(c.right_edge.text))
+                key = (t.lemma_.lower(), t.pos_, rel)
+                total[key] += 1
+                if any(any(ov(cs, ce, a, b) for a, b in k) and sum(ov(s0, e0, a, b) for a, b in c2) >= 0.5 * (e0 - s0)
+                       for c2, k in gold):
+                    hit[key] += 1
+    return hit, total
+
+
+def choose(hit: collections.Counter, total: collections.Counter, ratio: float, count: int,
+           pos: str) -> dict[str, list[str]]:
+    verbs, _ = _cues()
+    out: dict[str, list[str]] = {}
+    for (lemma, p, rel), n in total.items():
+        if p != pos or lemma in SKIP or not lemma.isalpha():
+            continue
+        if pos == "VERB" and lemma in verbs and (rel == "ccomp" or (verbs[lemma] == "belief" and rel == "xcomp")):
+            continue
+        if hit[(lemma, p, rel)] >= count and hit[(lemma, p, rel)] / n >= ratio:
+            out.setdefault(lemma, []).append(rel)
+    return {k: sorted(v) for k, v in sorted(out.items())}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("split", help="PolNeAR train folder (text/ and attributions/)")
+    ap.add_argument("--ratio", type=float, default=0.6)
+    ap.add_argument("--count", type=int, default=3)
+    ap.add_argument("--write", action="store_true", help="rewrite src/storyline/data/frames.json")
+    args = ap.parse_args()
+    if os.path.basename(os.path.normpath(args.split)) != "train":
+        sys.exit("frames are chosen on PolNeAR train only")
+    hit, total = mine(args.split)
+    frames = choose(hit, total, args.ratio, args.count, "VERB")
+    nouns = choose(hit, total, args.ratio, args.count, "NOUN")
+    path = os.path.join(ROOT, "src", "storyline", "data", "frames.json")
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    if not args.write:
+        print(json.dumps({"verbs": frames, "nouns": nouns}, indent=1))
+        return
+    block = lambda d: ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items())  # noqa: E731
+    text = "\n".join(["{", f' "about": {json.dumps(data["about"], ensure_ascii=False)},', ' "verbs": {',
+                      block(frames), " },", ' "nouns": {', block(nouns), " },",
+                      f' "no_source": {json.dumps(data["no_source"])},',
+                      f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
