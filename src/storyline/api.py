@@ -76,15 +76,28 @@ def _store_results(store: Store, report: IngestReport, results: Iterable[Analysi
             progress(1, r.path if isinstance(r, Failure) else r.article.path)
 
 
-def aggregate(store: Store, added_ids: list[str]) -> None:
+def _since_last_pass(store: Store, key: str) -> list[str]:
+    """Articles stored since the pass named ``key`` last ran (a rowid mark in ``meta``): a run
+    killed between storing and aggregating leaves its articles here for the next run."""
+    row = store.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? ORDER BY rowid",
+                                     (int(row[0]) if row else 0,))]
+
+
+def aggregate(store: Store) -> None:
     """The cross-article steps, run after a batch is stored (by ingest and by load): years
-    re-decided against the corpus, then claim groups and event clusters for what was added."""
+    re-decided against the corpus, then claim groups, event clusters, statements and stories for
+    the articles stored since each step last ran."""
     from .event_clusters import aggregate as aggregate_events
 
     store.resolve_dates()
     claimgroups.aggregate(store, claimgroups.pending(store))
-    aggregate_events(store, added_ids)
-    statements.aggregate(store, added_ids)
+    todo = _since_last_pass(store, "aggregated_rowid")
+    aggregate_events(store, todo)
+    statements.aggregate(store, todo)
+    with store.db:
+        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregated_rowid', "
+                         "(SELECT COALESCE(max(rowid), 0) FROM articles))")
     stories.aggregate(store, stories.pending(store))
 
 
@@ -162,7 +175,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                     handle(pending.pop(0).get())
             for p in pending:
                 handle(p.get())
-    aggregate(store, report.added_ids)
+    aggregate(store)
     store.close()
     return report
 
@@ -241,7 +254,7 @@ def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None]
             _store_results(store, report, (Failure(r["path"], r["error"]) if r["error"] is not None
                                            else scale.decode(r["analysis"]) for r in rows), progress)
             report.seen = report.added + report.unchanged + report.failed
-        aggregate(store, report.added_ids)
+        aggregate(store)
     finally:
         store.close()
     return report

@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS story_terms (story_id TEXT NOT NULL, term TEXT NOT NU
   PRIMARY KEY (story_id, term));
 CREATE INDEX IF NOT EXISTS story_terms_term ON story_terms(term);
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
+  PRIMARY KEY (hash, article_id, start));
 CREATE INDEX IF NOT EXISTS paragraph_shingles_hash ON paragraph_shingles(hash);
 CREATE TABLE IF NOT EXISTS story_outlets (story_id TEXT NOT NULL, outlet TEXT NOT NULL, PRIMARY KEY (story_id, outlet));
 CREATE INDEX IF NOT EXISTS articles_published_id ON articles(published, id);

@@ -183,7 +183,7 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
             one = f"SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid LIMIT {HOLDERS})"
             sql = " UNION ALL ".join([one] * len(part))
             matches.update((r[0], r[1]) for r in db.execute(sql, part))
-        db.executemany("INSERT INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
+        db.executemany("INSERT OR IGNORE INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
         copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)
         if not copies:
             continue
@@ -194,7 +194,8 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
             src = db.execute("SELECT source_article_id, source_start FROM copied_paragraphs WHERE article_id=? AND "
                              "start=?", (oa, os_)).fetchone()
             cands.add((src[0], src[1], None) if src else (oa, os_, None))
-        orig = min(cands, key=lambda c: rank(c[0], c[2]))
+        # ties (a paragraph its source repeats) go to the first place it stands: never to set order
+        orig = min(cands, key=lambda c: (*rank(c[0], c[2]), c[1]))
         if orig[0] != aid:
             db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
                        (aid, s, e, orig[0], orig[1], round(share, 3)))
