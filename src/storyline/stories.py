@@ -32,6 +32,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from typing import Any
 
+from .errors import StoreError
 from .lexicon import load_lexicon
 from .records import stable_id
 
@@ -134,7 +135,14 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
     """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles."""
     if not article_ids:
         return
-    db = store.db
+    try:
+        _aggregate(store.db, article_ids)
+    except sqlite3.Error as e:
+        raise StoreError(f"grouping articles into stories failed in {store.path}: {e}; the articles are stored, "
+                         "and the next `storyline ingest` groups them (check free disk space)") from None
+
+
+def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
     q = ",".join("?" * len(article_ids))
     rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
                       "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
