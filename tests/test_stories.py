@@ -152,3 +152,17 @@ def test_export_has_story_records(sample_db):
 ])
 def test_highlight_nests_splits_and_escapes(text, spans, html):
     assert str(highlight(text, spans)) == html
+
+
+def test_a_failing_aggregation_says_the_articles_are_kept(tmp_path):
+    from storyline.errors import StoreError
+    from storyline.store import Store
+
+    db = _ingest(tmp_path, HALSEY[:1])
+    store = Store(db)
+    store.db.execute("DROP TABLE story_terms")
+    store.db.execute("DELETE FROM story_articles")
+    store.db.commit()
+    with pytest.raises(StoreError, match="articles are stored"):
+        stories.aggregate(store, stories.pending(store))
+    store.close()

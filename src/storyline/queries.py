@@ -388,10 +388,10 @@ def story(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
     for c in claims:
         c["copied"] = bool(in_copied(copied.get(c["article_id"], []), c["start"]))
     out["claim_groups"] = _claim_groups(db, claims)
-    out["timeline"] = timeline(db, sid)
+    out["timeline"] = timeline(db, sid, ids=ids, copied=copied)
     for i in out["timeline"]:
         i["date"] = i["date"] or "undated"
-    out["positions"] = positions(db, sid)
+    out["positions"] = positions(db, sid, ids=ids, copied=copied)
     speakers: dict[str, dict[str, Any]] = {}
     for x in db.execute(
             f"SELECT q.id, q.article_id, q.kind, q.text, q.start, q.speaker_id, ac.name, ac.kind AS actor_kind, "

@@ -66,7 +66,7 @@ CREATE INDEX IF NOT EXISTS events_recipient ON events(recipient_id);
 CREATE INDEX IF NOT EXISTS events_cluster ON events(cluster_id);
 CREATE TABLE IF NOT EXISTS event_clusters (id TEXT PRIMARY KEY, event_ids TEXT /*JSON list*/);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='rowid');
-CREATE INDEX IF NOT EXISTS article_actors_actor ON article_actors(actor_id);
+CREATE INDEX IF NOT EXISTS article_actors_by_actor ON article_actors(actor_id, article_id);
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT, summary TEXT, first_date TEXT, last_date TEXT);
 CREATE TABLE IF NOT EXISTS story_articles (article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);

@@ -32,6 +32,7 @@ import sqlite3
 from collections import Counter, defaultdict
 from typing import Any
 
+from .errors import StoreError
 from .lexicon import load_lexicon
 from .records import stable_id
 
@@ -134,7 +135,14 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
     """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles."""
     if not article_ids:
         return
-    db = store.db
+    try:
+        _aggregate(store.db, article_ids)
+    except sqlite3.Error as e:
+        raise StoreError(f"grouping articles into stories failed in {store.path}: {e}; the articles are stored, "
+                         "and the next `storyline ingest` groups them (check free disk space)") from None
+
+
+def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
     q = ",".join("?" * len(article_ids))
     rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
                       "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
@@ -370,13 +378,15 @@ def story_article_ids(db: sqlite3.Connection, sid: str) -> list[str]:
         "ORDER BY a.published IS NULL, a.published, a.id", (sid,))]
 
 
-def positions(db: sqlite3.Connection, sid: str, min_outlets: int = 2) -> list[dict[str, Any]]:
+def positions(db: sqlite3.Connection, sid: str, min_outlets: int = 2, ids: list[str] | None = None,
+              copied: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Positions each actor repeats across the story: similar quotes of one speaker grouped,
-    counted by independent outlets (a quote inside a copied paragraph is not a new outlet)."""
-    ids = story_article_ids(db, sid)
+    counted by independent outlets (a quote inside a copied paragraph is not a new outlet).
+    ``ids`` and ``copied`` (the story's articles and their copied paragraphs) are read when not given."""
+    ids = story_article_ids(db, sid) if ids is None else ids
     if not ids:
         return []
-    copied = copied_map(db, ids)
+    copied = copied_map(db, ids) if copied is None else copied
     q = ",".join("?" * len(ids))
     rows = db.execute(
         f"SELECT q.id, q.article_id, q.text, q.kind, q.start, q.speaker_id, ac.name, a.outlet, a.published "
@@ -417,15 +427,16 @@ def positions(db: sqlite3.Connection, sid: str, min_outlets: int = 2) -> list[di
     return out
 
 
-def timeline(db: sqlite3.Connection, sid: str, limit: int = 400) -> list[dict[str, Any]]:
+def timeline(db: sqlite3.Connection, sid: str, limit: int = 400, ids: list[str] | None = None,
+             copied: dict[str, list[dict[str, Any]]] | None = None) -> list[dict[str, Any]]:
     """Events and statements (direct quotes, or issue-3 statements when stored) of a story by date."""
-    ids = story_article_ids(db, sid)
+    ids = story_article_ids(db, sid) if ids is None else ids
     if not ids:
         return []
     have = tables(db)
     q = ",".join("?" * len(ids))
     items: list[dict[str, Any]] = []
-    copied = copied_map(db, ids)
+    copied = copied_map(db, ids) if copied is None else copied
     for r in db.execute(f"SELECT id, title, outlet, published FROM articles WHERE id IN ({q})", tuple(ids)):
         items.append({"kind": "article", "date": r["published"], "article_id": r["id"], "id": r["id"],
                       "text": r["title"] or "(untitled)", "outlet": r["outlet"], "who": r["outlet"]})
