@@ -176,7 +176,7 @@ def analyze_rows(batch: Any) -> Any:
         arts.append(build_article(RawInput(path=r["path"], text=r["text"], meta=meta)))
         keys.append(r["key"])
     if arts:
-        for key, art, res in zip(keys, arts, _analyze_chunk(arts)):
+        for key, art, res in zip(keys, arts, _analyze_chunk(arts), strict=True):
             if isinstance(res, Failure):
                 out.append({"key": key, "article_id": art.id, "path": res.path, "analysis": None, "error": res.reason})
             else:
