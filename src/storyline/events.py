@@ -634,6 +634,8 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
         drafts = _sentence(sent, lx)
         drafts.extend(_threat_phrases(sent, args.text, lx))
         if not drafts:
+            drafts = _fallback(sent, lx)
+        if not drafts:
             continue
         ctx = _context(sent, lx)
         seen: set[tuple[str, int]] = set()
@@ -761,6 +763,25 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
             _control_request(tok, lx, drafts, by_tok)
     _plover_rules(drafts, by_tok, lx)
     return drafts
+
+
+def _fallback(sent: Span, lx: Lexicon) -> list[_Draft]:
+    """A sentence the parse gave no event: take its first event word as it stands (a back-off when the
+    parser did not connect the trigger: a verb tagged as a noun, an event noun in an unusual place)."""
+    for tok in sent:
+        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper():
+            continue
+        hit = None
+        if tok.pos_ in ("NOUN", "VERB", "ADJ") and tok.dep_ != "compound":
+            rules = [r for r in lx.verbs.get(lemma(tok), []) if not (r.objects or r.particle or r.prep)]
+            if rules:
+                hit = (rules[0].type, rules[0].mode)
+            elif tok.pos_ == "NOUN":
+                hit = _match_noun(tok, lx)
+        if hit is not None:
+            subj, _ = _subject(tok) if tok.pos_ == "VERB" else (None, False)
+            return [_Draft(hit[0], hit[1], tok, subj, None, _status(tok, lx)[0], None)]
+    return []
 
 
 def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token | None] | None:
