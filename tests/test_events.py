@@ -6,8 +6,8 @@ appear only where the knowledge file is what is tested.
 import json
 
 import pytest
-
 from conftest import analyze
+
 from storyline import api
 from storyline.analyze import analyze_batch
 from storyline.ingest import RawInput, build_article

@@ -311,7 +311,7 @@ class Arguments:
 
     def _lookback(self, noun: str, pos: int) -> str | None:
         """"the ministry": the last organisation named before pos with that noun ("Veldonian Foreign Ministry")."""
-        pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.I)
+        pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.IGNORECASE)
         last = None
         for m in pat.finditer(self.text, 0, pos):
             words = m.group(1).split()
@@ -719,7 +719,7 @@ def _official(p: Party | None, kn: Knowledge) -> bool:
 def _fold_name(text: str) -> str:
     from .names import fold
 
-    return fold(re.sub(r"^(the)\s+", "", text.strip(), flags=re.I))
+    return fold(re.sub(r"^(the)\s+", "", text.strip(), flags=re.IGNORECASE))
 
 
 def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
@@ -847,7 +847,7 @@ def load_role(prep: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _phrases() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("events")["threat_phrases"]), re.I)
+    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("events")["threat_phrases"]), re.IGNORECASE)
 
 
 PAIR = re.compile(load_lexicon("events")["pair_nouns"])
@@ -946,9 +946,7 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
         elif d.type in ("RETREAT", "CONCEDE") and d.status == "future":
             new = ("AGREE", None)  # a promised release or withdrawal: intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
-                "vow", "swear", "promise", "pledge"):
-            new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
-        elif d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
+                "vow", "swear", "promise", "pledge") or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
             new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
         elif d.type in ("AGREE",) and d.status == "negated":
             new = ("REJECT", None)
