@@ -49,6 +49,14 @@ FAMILIES = [
     ("The authorities imposed a night-time curfew on the port city.", "COERCE", "curfew"),
     ("Gunmen attacked a police post near the border.", "ASSAULT", None),
     ("Artillery units shelled the rebel-held villages overnight.", "ASSAULT", "heavy-weapons"),
+    # longer wire sentences: attribution at the end, participles, coordinated acts
+    ("Security forces fired on demonstrators, wounding dozens, according to hospital sources.", "ASSAULT",
+     "firearms"),
+    ("In a sign of worsening ties, the government recalled its ambassador and suspended all flights between "
+     "the two capitals.", "SANCTION", "discontinue"),
+    ("The government has dispatched ten tonnes of medicine and food to the flood-hit province, state radio "
+     "reported.", "AID", None),
+    ("Under pressure from the street, the government scrapped the fuel price increase.", "CONCEDE", None),
 ]
 
 
