@@ -6,8 +6,8 @@ appear only where the knowledge file is what is tested.
 import json
 
 import pytest
-
 from conftest import analyze
+
 from storyline import api
 from storyline.analyze import analyze_batch
 from storyline.ingest import RawInput, build_article
@@ -49,6 +49,14 @@ FAMILIES = [
     ("The authorities imposed a night-time curfew on the port city.", "COERCE", "curfew"),
     ("Gunmen attacked a police post near the border.", "ASSAULT", None),
     ("Artillery units shelled the rebel-held villages overnight.", "ASSAULT", "heavy-weapons"),
+    # longer wire sentences: attribution at the end, participles, coordinated acts
+    ("Security forces fired on demonstrators, wounding dozens, according to hospital sources.", "ASSAULT",
+     "firearms"),
+    ("In a sign of worsening ties, the government recalled its ambassador and suspended all flights between "
+     "the two capitals.", "SANCTION", "discontinue"),
+    ("The government has dispatched ten tonnes of medicine and food to the flood-hit province, state radio "
+     "reported.", "AID", None),
+    ("Under pressure from the street, the government scrapped the fuel price increase.", "CONCEDE", None),
 ]
 
 
@@ -223,3 +231,24 @@ def test_plover_export(tmp_path):
     assert assault["cite_info"][0]["path"].endswith("a.txt")
     # what did not happen is not exported as an event that did
     assert not [r for r in recs if "negated" in r.get("context", [])]
+
+
+def test_threat_said_without_a_threat_verb():
+    # regression: the phrase matcher walked up the parse with `is` on spaCy tokens and never stopped
+    ev = next(e for e in events_of("Defence Minister Oren Valt said that the Ostravan raid on Dellin "
+                                   "will not go unanswered.") if e.event_type == "THREATEN")
+    assert "Oren Valt" in ev.actor.name
+
+
+def test_the_two_sides_are_the_pair_named_before():
+    evs = events_of("The Tarvian Republic and the Kingdom of Ostrava exchanged prisoners on Friday. "
+                    "The two sides also agreed to hold talks.")
+    agree = next(e for e in evs if e.event_type == "AGREE" and e.trigger == "agreed")
+    assert {agree.actor.name, agree.recipient.name} == {"Tarvian Republic", "Kingdom of Ostrava"}
+
+
+def test_accusation_after_a_reported_clause_belongs_to_the_speaker():
+    text = ("Foreign Minister Lena Osk told reporters that the trawler had been fishing in Tarvian waters "
+            "and accused the Ostravan navy of piracy.")
+    ev = next(e for e in events_of(text) if e.event_type == "ACCUSE")
+    assert "Lena Osk" in ev.actor.name and "Ostravan navy" in ev.recipient.text

@@ -311,7 +311,7 @@ class Arguments:
 
     def _lookback(self, noun: str, pos: int) -> str | None:
         """"the ministry": the last organisation named before pos with that noun ("Veldonian Foreign Ministry")."""
-        pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.I)
+        pat = re.compile(r"\b((?:[A-Z][\w'\u2019-]+\s+){1,4})(" + re.escape(noun) + r")\b", re.IGNORECASE)
         last = None
         for m in pat.finditer(self.text, 0, pos):
             words = m.group(1).split()
@@ -350,7 +350,7 @@ def _object_lemmas(tok: Token) -> set[str]:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "npadvmod", "dative"):
             out.add(c.lemma_.lower())
             for g in c.children:
-                if g.dep_ in ("compound", "amod", "conj", "prep", "nmod", "dobj", "prt"):
+                if g.dep_ in ("compound", "amod", "conj", "prep", "nmod", "dobj", "prt", "nsubj"):
                     out.add(g.lemma_.lower())
                     if g.dep_ == "prep":
                         out.update(p.lemma_.lower() for p in g.children if p.dep_ == "pobj")
@@ -410,7 +410,7 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
             continue
         w = r.weight
         if not (r.objects or r.particle or r.prep) and r.type == lx.embedding.get(r_lemma):
-            w = 3  # "agreed to a ceasefire" is an AGREE whatever is agreed
+            w = 2  # "agreed to a ceasefire" is an AGREE whatever is agreed
         if w > top:
             best, top = [r], w
         elif w == top and all(b.type != r.type for b in best):
@@ -445,7 +445,7 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
             return ("hypothetical", None)
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in kids):
             return ("hypothetical", None)
-        if cur.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "acl", "dobj", "pobj", "advcl") or cur.head is cur:
+        if cur.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "acl", "dobj", "pobj", "advcl") or cur.head.i == cur.i:
             break
         head = cur.head
         if cur.dep_ == "pcomp" and head.dep_ == "prep":
@@ -469,6 +469,10 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
 def _subject(tok: Token) -> tuple[Token | None, bool]:
     """The subject of a verb (climbing through infinitives and coordination); True if passive."""
     cur = tok
+    lx = lexicon()
+    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and lemma(tok.head.head) in lx.must_speech and (
+            lemma(tok) in lx.embedding or lemma(tok) in lx.must_speech):
+        cur = tok.head.head  # "X told reporters that ... and accused Y": X accused, not the clause's subject
     for _ in range(5):
         subj = _first(cur, "nsubj", "csubj")
         if subj is not None:
@@ -485,7 +489,7 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
             on = next((p for p in cur.head.children if p.dep_ == "prep" and p.lower_ in ("on", "upon")), None)
             if on is not None and _first(on, "pobj") is not None:
                 return _first(on, "pobj"), False
-        if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp") and cur.head is not cur:
+        if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp") and cur.head.i != cur.i:
             cur = cur.head
             if cur.dep_ == "prep":
                 cur = cur.head
@@ -589,7 +593,7 @@ def _date(tok: Token, ref: str | None, ents: list[Span]) -> str | None:
         got = scan(node)
         if got:
             return got
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return None
@@ -625,8 +629,12 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
     kn = knowledge or load_knowledge()
     args = Arguments(doc, disc, kn, list(quotes))
     out: list[Found] = []
+    pair: tuple[Party, Party] | None = None
     for sent in doc.sents:
         drafts = _sentence(sent, lx)
+        drafts.extend(_threat_phrases(sent, args.text, lx))
+        if not drafts:
+            drafts = _fallback(sent, lx)
         if not drafts:
             continue
         ctx = _context(sent, lx)
@@ -645,16 +653,23 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                               ("xcomp", "ccomp") and x.recipient_tok is not None), None)
                 if inner is not None:
                     d.recipient_tok = inner.recipient_tok  # "threatened to attack Karesh border posts"
-            if actor_tok is not None and d.recipient_tok is None:
+            other = None
+            if actor_tok is not None:
                 of = next((p for p in actor_tok.children if p.dep_ == "prep" and p.lower_ == "of"), None)
                 head = _first(of, "pobj") if of is not None and not _actorish_name(actor_tok) else None
                 if head is not None and _first(head, "conj") is not None:
                     actor_tok = head  # "delegations of X and Y met"
                 other = _first(actor_tok, "conj")
-                if other is not None:
+                if other is not None and d.recipient_tok is None:
                     d.recipient_tok = other  # "X and Y agreed": one is the other's counterpart
             actor = args.party(actor_tok)
             recip = args.party(d.recipient_tok)
+            second = args.party(other) if other is not None else None
+            if actor is not None and second is not None and actor.actor is not None and second.actor is not None:
+                pair = (actor, second)
+            elif actor is not None and actor.actor is None and pair is not None and PAIR.match(actor.text.lower()):
+                actor = Party(pair[0].actor, actor.start, actor.end, actor.text)  # "the two sides agreed"
+                recip = recip or Party(pair[1].actor, actor.start, actor.end, actor.text)
             if d.type == "PROTEST" and _official(actor, kn):
                 if d.trigger.lemma_.lower() == "protest":
                     d.type, d.mode = "ACCUSE", "disapprove"  # a government's protest is a diplomatic one
@@ -704,7 +719,7 @@ def _official(p: Party | None, kn: Knowledge) -> bool:
 def _fold_name(text: str) -> str:
     from .names import fold
 
-    return fold(re.sub(r"^(the)\s+", "", text.strip(), flags=re.I))
+    return fold(re.sub(r"^(the)\s+", "", text.strip(), flags=re.IGNORECASE))
 
 
 def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
@@ -748,6 +763,25 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
             _control_request(tok, lx, drafts, by_tok)
     _plover_rules(drafts, by_tok, lx)
     return drafts
+
+
+def _fallback(sent: Span, lx: Lexicon) -> list[_Draft]:
+    """A sentence the parse gave no event: take its first event word as it stands (a back-off when the
+    parser did not connect the trigger: a verb tagged as a noun, an event noun in an unusual place)."""
+    for tok in sent:
+        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper():
+            continue
+        hit = None
+        if tok.pos_ in ("NOUN", "VERB", "ADJ") and tok.dep_ != "compound":
+            rules = [r for r in lx.verbs.get(lemma(tok), []) if not (r.objects or r.particle or r.prep)]
+            if rules:
+                hit = (rules[0].type, rules[0].mode)
+            elif tok.pos_ == "NOUN":
+                hit = _match_noun(tok, lx)
+        if hit is not None:
+            subj, _ = _subject(tok) if tok.pos_ == "VERB" else (None, False)
+            return [_Draft(hit[0], hit[1], tok, subj, None, _status(tok, lx)[0], None)]
+    return []
 
 
 def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token | None] | None:
@@ -803,12 +837,44 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
 
 HAPPEN = {"take", "begin", "start", "continue", "resume", "erupt", "break", "open", "end", "conclude", "occur",
           "happen", "last", "go", "flare", "intensify", "escalate", "rage", "spread", "hold", "center", "focus",
-          "reach", "arrive", "enter", "cross", "leave", "deliver", "bring", "carry"}
+          "reach", "arrive", "enter", "cross", "leave", "deliver", "bring", "carry", "fail"}
 
 
 @lru_cache(maxsize=64)
 def load_role(prep: str) -> str | None:
     return load_lexicon("events")["noun_preps"].get(prep)
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("events")["threat_phrases"]), re.IGNORECASE)
+
+
+PAIR = re.compile(load_lexicon("events")["pair_nouns"])
+
+
+def _threat_phrases(sent: Span, text: str, lx: Lexicon) -> list[_Draft]:
+    """Threats said without a threat verb: "will not go unanswered", "will pay a heavy price"."""
+    out = []
+    for m in _phrases().finditer(text, sent.start_char, sent.end_char):
+        tok = next((t for t in sent if t.idx >= m.start()), None)
+        if tok is None:
+            continue
+        speaker = None
+        cur = tok
+        while cur.head.i != cur.i:
+            cur = cur.head
+            if lemma(cur) in lx.must_speech:
+                speaker = _subject(cur)[0]
+                break
+        own = _first(tok.head, "nsubj") if tok.dep_ == "aux" else None  # "Veyra will not leave ...": the threatener
+        skip = ({x.i for x in speaker.subtree} if speaker is not None else set()) | ({own.i} if own is not None else set())
+        target = next((t for t in sent if (t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or t.pos_ == "PROPN")
+                       and t.ent_type_ not in ("DATE", "TIME") and t.idx < m.start() and t.i not in skip), None)
+        d = _Draft("THREATEN", "violence", tok, speaker, target, "asserted", None, derived=True,
+                   trig_end=m.end())
+        out.append(d)
+    return out
 
 
 def _must_request(tok: Token, lx: Lexicon, drafts: list[_Draft]) -> None:
@@ -880,9 +946,7 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
         elif d.type in ("RETREAT", "CONCEDE") and d.status == "future":
             new = ("AGREE", None)  # a promised release or withdrawal: intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
-                "vow", "swear", "promise", "pledge"):
-            new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
-        elif d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
+                "vow", "swear", "promise", "pledge") or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
             new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
         elif d.type in ("AGREE",) and d.status == "negated":
             new = ("REJECT", None)
@@ -901,7 +965,7 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
 def _reported(tok: Token, lx: Lexicon) -> bool:
     """Is the clause what someone said ("they said they would boycott")?"""
     cur = tok
-    while cur.dep_ in ("ccomp", "conj") and cur.head is not cur:
+    while cur.dep_ in ("ccomp", "conj") and cur.head.i != cur.i:
         cur = cur.head
         if cur.lemma_.lower() in lx.must_speech | {"announce", "warn", "threaten"}:
             return True

@@ -106,7 +106,7 @@ class Knowledge:
 
 
 def _strip(text: str) -> str:
-    t = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+    t = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.IGNORECASE)
     return re.sub(r"['’]s$", "", t).strip()
 
 
