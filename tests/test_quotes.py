@@ -138,6 +138,8 @@ NEW_CASES = [
     # an unnamed group as the source
     ("Many in the port town said the new tax would drive the fishing fleet away.", "drive the fishing fleet away",
      "indirect", "Many"),
+    ("The two captains met the mayor. Both argued that the harbour tax was unfair to the fishermen.",
+     "harbour tax was unfair", "indirect", "Both"),
     # a noun frame: the possessor is the source
     ("Governor Ivo Strand met the fishermen. Strand's criticism of the new harbour tax was sharp.",
      "the new harbour tax", "indirect", "Ivo Strand"),
