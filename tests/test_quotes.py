@@ -205,3 +205,10 @@ def test_passive_ask_has_no_source():
     an = analyze("Asked whether the harbour would reopen before the winter, Mayor Lia Ferren only shrugged.")
     q, name = speaker_of(an, "harbour would reopen")
     assert name is None and q.kind == "indirect"
+
+
+def test_expected_in_the_passive_has_no_source_and_keeps_its_subject():
+    an = analyze("The harbour master is expected to close the port before the storm.")
+    q, name = speaker_of(an, "close the port")
+    assert name is None
+    assert q.text.startswith("The harbour master")

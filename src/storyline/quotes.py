@@ -23,7 +23,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
-from .frames import framed, frames
+from .frames import framed, frames, sourceless_passive
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
@@ -373,7 +373,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)):
+        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)) or sourceless_passive(t):
             continue
         lemma = t.lemma_.lower()
         comp = [c for c in t.children if c.dep_ == "ccomp"]
