@@ -138,6 +138,8 @@ NEW_CASES = [
     # an unnamed group as the source
     ("Many in the port town said the new tax would drive the fishing fleet away.", "drive the fishing fleet away",
      "indirect", "Many"),
+    ("The two captains met the mayor. Both argued that the harbour tax was unfair to the fishermen.",
+     "harbour tax was unfair", "indirect", "Both"),
     # a noun frame: the possessor is the source
     ("Governor Ivo Strand met the fishermen. Strand's criticism of the new harbour tax was sharp.",
      "the new harbour tax", "indirect", "Ivo Strand"),
@@ -203,3 +205,10 @@ def test_passive_ask_has_no_source():
     an = analyze("Asked whether the harbour would reopen before the winter, Mayor Lia Ferren only shrugged.")
     q, name = speaker_of(an, "harbour would reopen")
     assert name is None and q.kind == "indirect"
+
+
+def test_expected_in_the_passive_has_no_source_and_keeps_its_subject():
+    an = analyze("The harbour master is expected to close the port before the storm.")
+    q, name = speaker_of(an, "close the port")
+    assert name is None
+    assert q.text.startswith("The harbour master")

@@ -9,6 +9,8 @@ whose cue is that verb. A verb inside another attribution's content is left out:
 each word one attribution, so such a verb is never a cue of its own. Frames that matched at least
 ``--count`` times and ``--ratio`` of the time are kept; verbs that are cue verbs already
 (data/cues.json) keep their ``ccomp`` (and belief verbs their ``xcomp``) in the main extractor.
+The hand-written sourceless entries (``no_source``, ``passive``, ``passive_with_subject``) are kept
+as they are.
 
 Only train is read (never dev), and only lemmas and counts come out of it.
 """
@@ -128,7 +130,7 @@ def main() -> None:
     block = lambda d: ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items())  # noqa: E731
     text = "\n".join(["{", f' "about": {json.dumps(data["about"], ensure_ascii=False)},', ' "verbs": {',
                       block(frames), " },", ' "nouns": {', block(nouns), " },",
-                      f' "no_source": {json.dumps(data["no_source"])},',
+                      *[f' "{k}": {json.dumps(data[k])},' for k in ("no_source", "passive", "passive_with_subject") if k in data],
                       f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
     with open(path, "w", encoding="utf-8") as f:
         f.write(text + "\n")

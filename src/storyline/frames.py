@@ -40,6 +40,16 @@ def passive_frames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive", {}).items()}
 
 
+@lru_cache(maxsize=1)
+def passive_with_subject() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive_with_subject", {}).items()}
+
+
+def sourceless_passive(verb: Token) -> bool:
+    """"The senator is expected to run": a passive whose subject is not the source."""
+    return verb.lemma_.lower() in passive_with_subject() and any(c.dep_ == "nsubjpass" for c in verb.children)
+
+
 def _passive(verb: Token) -> bool:
     """"was asked about ...", "Asked whether ...": a past participle with no active subject."""
     return verb.tag_ == "VBN" and not any(c.dep_ == "nsubj" for c in verb.children) and (
@@ -73,6 +83,12 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
             first, last, subj = comps[0].left_edge, content_end(comps[-1]), owner
         elif t.pos_ != "VERB":
             continue
+        elif sourceless_passive(t):
+            comps = [c for c in _complements(t, passive_with_subject()[lemma]) if c.i > t.i]
+            subj = next(c for c in t.children if c.dep_ == "nsubjpass")
+            if not comps:
+                continue
+            first, last, subj = subj.left_edge, content_end(comps[-1]), None
         elif lemma in passive_frames() and _passive(t):
             comps = [c for c in _complements(t, passive_frames()[lemma]) if c.i > t.i]
             if not comps:

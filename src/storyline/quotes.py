@@ -23,11 +23,14 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
-from .frames import framed, frames
+from .frames import framed, frames, sourceless_passive
 from .lexicon import load_lexicon
 
 OPENERS = "“«„‟"
 RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever", "it", "there"})
+# words that name an unnamed group or person as a speaker: "many said", "both argued", "one of them said"
+GROUP_WORDS = frozenset({"many", "some", "most", "others", "few", "all", "both", "those", "someone", "somebody",
+                         "everyone", "everybody", "another", "nobody", "none", "one", "each", "anyone", "several"})
 CLOSERS = "”»"
 STRAIGHT = '"'
 
@@ -370,7 +373,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)):
+        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)) or sourceless_passive(t):
             continue
         lemma = t.lemma_.lower()
         comp = [c for c in t.children if c.dep_ == "ccomp"]
@@ -621,8 +624,8 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
         return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
     r = disc.resolve(subj)
-    if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we", "one") and (
-            subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in ("many", "some", "most", "others", "few")):
+    if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we") and (
+            subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
         # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
         return disc.unnamed(subj)
     return r
