@@ -84,6 +84,9 @@ CREATE INDEX IF NOT EXISTS quotes_article_start ON quotes(article_id, start);
 CREATE TABLE IF NOT EXISTS copied_paragraphs (article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER,
   source_article_id TEXT, source_start INTEGER, overlap REAL, PRIMARY KEY (article_id, start));
 CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, text TEXT, speaker_id TEXT, quote_ids TEXT /*JSON list*/);
+CREATE TABLE IF NOT EXISTS statement_quotes (quote_id TEXT PRIMARY KEY, statement_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS quote_grams (hash INTEGER NOT NULL, quote_id TEXT NOT NULL, PRIMARY KEY (hash, quote_id))
+  WITHOUT ROWID;
 """
 SCHEMA_VERSION = "1"
 
