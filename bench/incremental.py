@@ -9,8 +9,9 @@ further article is a copy of one of them with a unique closing line appended (so
 offsets still hold), its articles/quotes/claims/article_actors rows and its full-text entry
 inserted with executemany in large transactions; 30,000 extra person actors with invented names
 make the actor table large as well. The 24 originals go through every cross-article step for
-real (api.aggregate); each copy's events are copied too (joining the original's event cluster)
-and the copy joins its original's story, and the steps' marks are moved past the copies, as if
+real (api.aggregate); each copy's events are copied too (each its own event cluster), the copies
+of one original form stories of 100 articles, each round of copies is dated a day later than the
+last (so the store spans years, about 24 reports a day), and the steps' marks are moved past the copies, as if
 they had been aggregated: their paragraphs are not entered for copy detection, nor their quotes
 for statements, so those two steps are measured against the originals' rows only. Cached under
 out/bench/ and reused.
@@ -19,6 +20,7 @@ out/bench/ and reused.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -39,6 +41,7 @@ from storyline.store import Store  # noqa: E402
 
 TEMPLATES = 24
 EXTRA_PERSONS = 30_000
+STORY_SIZE = 100
 
 
 def build(db: str, n: int) -> float:
@@ -62,11 +65,12 @@ def build(db: str, n: int) -> float:
                 con.execute("SELECT * FROM claims WHERE article_id=?", (aid,)).fetchall(),
                 con.execute("SELECT * FROM article_actors WHERE article_id=?", (aid,)).fetchall(),
                 con.execute("SELECT * FROM events WHERE article_id=?", (aid,)).fetchall(),
-                con.execute("SELECT story_id FROM story_articles WHERE article_id=?", (aid,)).fetchone(),
+                con.execute("SELECT s.* FROM stories s JOIN story_articles sa ON sa.story_id=s.id "
+                            "WHERE sa.article_id=?", (aid,)).fetchone(),
             )
         )
     rowid = con.execute("SELECT max(rowid) FROM articles").fetchone()[0]
-    batch: dict[str, list] = {"a": [], "f": [], "q": [], "c": [], "aa": [], "e": [], "s": []}
+    batch: dict[str, list] = {"a": [], "f": [], "q": [], "c": [], "aa": [], "e": [], "ec": [], "s": [], "st": []}
 
     def flush() -> None:
         with con:
@@ -81,12 +85,27 @@ def build(db: str, n: int) -> float:
             con.executemany(f"INSERT INTO claims VALUES ({','.join('?' * 15)})", batch["c"])
             con.executemany("INSERT INTO article_actors VALUES (?,?,?)", batch["aa"])
             con.executemany(f"INSERT INTO events VALUES ({','.join('?' * 19)})", batch["e"])
+            con.executemany("INSERT INTO event_clusters VALUES (?,?)", batch["ec"])
+            con.executemany("INSERT OR IGNORE INTO stories VALUES (?,?,?,?,?)", batch["st"])
             con.executemany("INSERT INTO story_articles VALUES (?,?)", batch["s"])
         for v in batch.values():
             v.clear()
 
+    def later(day: str | None, by: int) -> str | None:
+        try:
+            return (dt.date.fromisoformat(day) + dt.timedelta(days=by)).isoformat() if day else day
+        except ValueError:
+            return day
+
     for k in range(TEMPLATES, n):
         art, quotes, claims, links, events, story = tpl[k % TEMPLATES]
+        # the n-th round of copies is dated n days later: a store that spans years, ~24 reports a day
+        by = k // TEMPLATES
+        art = (*art[:4], later(art[4], by), art[5], later(art[6], by), *art[7:])
+        claims = [(*c[:13], later(c[13], by), c[14]) for c in claims]
+        events = [(*e[:11], later(e[11], by), *e[12:]) for e in events]
+        if story:
+            story = (*story[:3], later(story[3], by), later(story[4], by))
         text = art[11] + f"\n\n(Archive copy {k}.)"
         aid = text_id(text)
         rowid += 1
@@ -95,10 +114,17 @@ def build(db: str, n: int) -> float:
         batch["q"] += [(stable_id(aid, "quote", q[3], q[4], q[2]), aid, *q[2:]) for q in quotes]
         batch["c"] += [(stable_id(aid, "claim", c[2], c[3]), aid, *c[2:]) for c in claims]
         batch["aa"] += [(aid, lk, gid) for _, lk, gid in links]
-        # a copy's events join its template's cluster, and the copy its template's story
-        batch["e"] += [(stable_id(aid, "event", e[2], e[3], e[4]), aid, *e[2:]) for e in events]
+        # a copy's events are events of their own (one cluster each); copies of one original make
+        # stories of STORY_SIZE articles, like a long-running story's reports
+        for e in events:
+            eid = stable_id(aid, "event", e[2], e[3], e[4])
+            cid = stable_id("event_cluster", eid)
+            batch["e"].append((eid, aid, *e[2:18], cid))
+            batch["ec"].append((cid, json.dumps([eid])))
         if story:
-            batch["s"].append((aid, story[0]))
+            sid = stable_id("story", story[0], k // (TEMPLATES * STORY_SIZE))
+            batch["st"].append((sid, *story[1:]))
+            batch["s"].append((aid, sid))
         if len(batch["a"]) >= 5000:
             flush()
     flush()

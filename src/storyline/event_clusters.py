@@ -9,7 +9,8 @@ one when both
 - have compatible actors and recipients: the same actor, or the same country when one side is
   a state (``Russia`` and the ``Russian Foreign Ministry``), or one side not named;
 - fall within ``WINDOW_DAYS`` of each other (the event dates, or the articles' dates when the
-  text gives none).
+  text gives none); an event with no date at all (nor its article) joins only events of its
+  own article, since nothing says two undated reports tell of one event.
 
 When an event fits several clusters they are merged. The export has one ``event_cluster``
 record {id, event_ids} per cluster; every ``event`` keeps its own ``article_id``.
@@ -129,11 +130,30 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
             likes = " OR ".join(["actor_text LIKE ? OR recipient_text LIKE ?"] * len(words))
             where = " OR ".join(x for x in (f"actor_id IN ({marks2})" if related else "",
                                             f"recipient_id IN ({marks2})" if related else "", likes) if x)
-            clusters = [r[0] for r in db.execute(
-                f"SELECT DISTINCT cluster_id FROM events WHERE event_type=? AND status=? AND cluster_id IS NOT NULL "
-                f"AND id<>? AND ({where})",
-                (ev["event_type"], ev["status"], ev["id"], *related, *related,
-                 *[f"%{w}%" for w in words for _ in (0, 1)]))]
+            # and only events in the time window (a cluster's every member must be), found through the
+            # (event_type, date) index rather than by reading every event of the store
+            match = where.replace("actor_", "e.actor_").replace("recipient_", "e.recipient_")
+            party_args = (*related, *related, *[f"%{w}%" for w in words for _ in (0, 1)])
+            head = ("SELECT DISTINCT e.cluster_id FROM {} WHERE e.event_type=? AND e.status=? "
+                    "AND e.cluster_id IS NOT NULL AND e.id<>? AND {} AND (" + match + ")")
+            base = (ev["event_type"], ev["status"], ev["id"])
+            undated = "(e.date IS NULL OR length(e.date)<>10)"
+            if when is None:
+                # with no date at all, two reports cannot be told to be of one event: an undated event
+                # joins only the undated events of its own article (the same event told twice)
+                sql = head.format("events e JOIN articles a ON a.id=e.article_id",
+                                  f"e.article_id=? AND {undated} AND a.published IS NULL")
+                args: tuple = (*base, ev["article_id"], *party_args)
+            else:
+                lo = (when - dt.timedelta(days=WINDOW_DAYS)).isoformat()
+                hi = (when + dt.timedelta(days=WINDOW_DAYS)).isoformat()
+                # events dated in the window (the (event_type, date) index), and undated events of
+                # articles published in it (the articles' date index)
+                sql = (head.format("events e", "length(e.date)=10 AND e.date BETWEEN ? AND ?") + " UNION " +
+                       head.format("articles a JOIN events e ON e.article_id=a.id",
+                                   f"a.published BETWEEN ? AND ? AND {undated}"))
+                args = (*base, lo, hi, *party_args, *base, lo, hi, *party_args)
+            clusters = sorted(r[0] for r in db.execute(sql, args))
             by_cluster: dict[str, list[Any]] = {}
             for cid in clusters:
                 by_cluster[cid] = db.execute(
