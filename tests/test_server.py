@@ -200,17 +200,22 @@ def test_real_records_are_served(sample_db):
         s.stop()
 
 
-def test_missing_tables_are_empty(sample_db, tmp_path):
-    """A store without the events or claim-group tables (other stages not run) still serves."""
+def _older_store(sample_db: str, tmp_path, *tables: str) -> str:  # type: ignore[no-untyped-def]
+    """A copy of the sample store as a store built before ``tables`` existed."""
     import shutil
     import sqlite3
 
     db = str(tmp_path / "old.db")
     shutil.copy(sample_db, db)
     con = sqlite3.connect(db)
-    con.executescript("DROP TABLE events; DROP TABLE event_clusters; DROP TABLE claim_groups; DROP TABLE statements;")
+    con.executescript("".join(f"DROP TABLE {t};" for t in tables))
     con.close()
-    s = Served(db)
+    return db
+
+
+def test_missing_tables_are_empty(sample_db, tmp_path):
+    """A store without the events or claim-group tables (other stages not run) still serves."""
+    s = Served(_older_store(sample_db, tmp_path, "events", "event_clusters", "claim_groups", "statements"))
     try:
         assert items(s, "/api/events")["total"] == 0
         sid = items(s, "/api/stories")["items"][0]["id"]
@@ -224,16 +229,7 @@ def test_missing_tables_are_empty(sample_db, tmp_path):
 
 def test_store_from_before_story_outlets_still_serves(sample_db, tmp_path):
     """A store whose stories were built before `story_outlets` existed: outlets come from the articles."""
-    import shutil
-    import sqlite3
-
-    db = str(tmp_path / "old.db")
-    shutil.copy(sample_db, db)
-    con = sqlite3.connect(db)
-    con.execute("DROP TABLE story_outlets")
-    con.commit()
-    con.close()
-    s = Served(db)
+    s = Served(_older_store(sample_db, tmp_path, "story_outlets"))
     try:
         stories = items(s, "/api/stories")["items"]
         assert max(len(x["outlets"]) for x in stories) >= 3

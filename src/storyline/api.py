@@ -36,7 +36,6 @@ class IngestReport:
     quotes: int = 0
     claims: int = 0
     events: int = 0
-    added_ids: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> int:
@@ -69,7 +68,6 @@ def _store_results(store: Store, report: IngestReport, results: Iterable[Analysi
             report.quotes += len(r.quotes)
             report.claims += len(r.claims)
             report.events += len(r.events)
-            report.added_ids.append(r.article.id)
         else:
             report.unchanged += 1
         if progress:
@@ -121,13 +119,13 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
     knowledge files (see storyline.knowledge) to the bundled one.
     """
     from . import knowledge as _knowledge
+
     _knowledge.use(knowledge)
     store = Store(db)
     report = IngestReport()
     # the per-article stage does not read the store, so an article gets the same record whatever
-    # was stored before (a rerun after a crash equals a clean run); the years of the rest of the
-    # corpus are applied after the batch, by store.resolve_dates()
-    corpus_years: list[int] = []
+    # was stored before (a rerun after a crash equals a clean run); the corpus's years are applied
+    # after the batch, by aggregate() -> store.resolve_dates()
 
     def articles() -> Iterator[Article]:
         seen_ids: set[str] = set()
@@ -143,7 +141,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                     if progress:
                         progress(1, item.path)
                     continue
-                art = build_article(item, corpus_years or None)
+                art = build_article(item)
                 if art.id in seen_ids or store.has_article(art.id):
                     report.unchanged += 1
                     if progress:

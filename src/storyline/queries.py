@@ -93,21 +93,13 @@ def _page(db: sqlite3.Connection, select: str, base: str, where: list[str], args
 def _article_filters(db: sqlite3.Connection, f: Filters, where: list[str], args: list[Any], a: str = "a",
                      date: str | None = None) -> None:
     date = date or f"{a}.published"
-    if f.outlet:
-        where.append(f"{a}.outlet = ? COLLATE NOCASE")
-        args.append(f.outlet)
-    if f.date_from:
-        where.append(f"{date} >= ?")
-        args.append(f.date_from)
-    if f.date_to:
-        where.append(f"{date} <= ?")
-        args.append(f.date_to)
-    if f.story:
-        where.append(f"{a}.id IN (SELECT article_id FROM story_articles WHERE story_id=?)")
-        args.append(f.story)
-    if f.article:
-        where.append(f"{a}.id = ?")
-        args.append(f.article)
+    for value, clause in ((f.outlet, f"{a}.outlet = ? COLLATE NOCASE"), (f.date_from, f"{date} >= ?"),
+                          (f.date_to, f"{date} <= ?"),
+                          (f.story, f"{a}.id IN (SELECT article_id FROM story_articles WHERE story_id=?)"),
+                          (f.article, f"{a}.id = ?")):
+        if value:
+            where.append(clause)
+            args.append(value)
 
 
 def _fts(q: str) -> str:
