@@ -47,6 +47,7 @@ COOPERATIVE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 OBJECT_CONTROL = {"urge", "ask", "order", "call", "press", "pressure", "invite", "force", "allow", "help", "instruct",
                   "tell", "request", "encourage", "implore", "persuade", "lobby", "pressurize"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
+VOWS = frozenset({"vow", "swear", "promise", "pledge"})
 HYPO_AUX = {"would", "could", "might", "may", "should", "must", "can", "'d", "ca"}
 INTENT = {"plan", "intend", "expect", "prepare", "want", "hope", "seek", "aim", "try", "decide", "wish", "mean",
           "schedule", "set", "threaten", "consider", "propose", "attempt", "going"}
@@ -70,6 +71,8 @@ class Lexicon:
     verbs: dict[str, list[Rule]]
     nouns: dict[str, list[tuple[tuple[str, ...], str, str | None]]]  # head -> (modifiers, type, mode)
     adjectives: dict[str, tuple[str, str | None]]
+    adjective_preps: dict[str, str]  # adjective -> the preposition it needs to be an event ("critical of")
+    undergo: frozenset[str]  # verbs whose object event is done to their subject ("drew criticism")
     light: frozenset[str]
     verb_preps: dict[str, tuple[str, ...]]
     embedding: dict[str, str]  # verb lemma -> AGREE / REQUEST / THREATEN / REJECT
@@ -112,11 +115,14 @@ def lexicon() -> Lexicon:
                 nouns.setdefault(parts[-1], []).append((tuple(parts[:-1]), t, None if mode == "-" else mode))
     for v in nouns.values():
         v.sort(key=lambda x: -len(x[0]))
-    adjs = {w: (t, None if mode == "-" else mode) for t, modes in data["adjectives"].items()
+    adjs = {w.split()[0]: (t, None if mode == "-" else mode) for t, modes in data["adjectives"].items()
             for mode, words in modes.items() for w in words}
+    adj_preps = {w.split()[0]: w.split()[1][1:] for modes in data["adjectives"].values() for words in modes.values()
+                 for w in words if len(w.split()) > 1}
     emb = {w: t for t, words in data["embedding"].items() for w in words}
     ctx = {w: c for c, words in data["contexts"].items() for w in words}
-    return Lexicon(verbs=verbs, nouns=nouns, adjectives=adjs, light=frozenset(data["light_verbs"]),
+    return Lexicon(verbs=verbs, nouns=nouns, adjectives=adjs, adjective_preps=adj_preps,
+                   undergo=frozenset(data.get("undergo_verbs", [])), light=frozenset(data["light_verbs"]),
                    verb_preps={k: tuple(v) for k, v in data["verb_preps"].items()}, embedding=emb,
                    must_speech=frozenset(data["must_speech"]), conflictual=frozenset(data["conflictual_future"]),
                    request_modes=data["request_modes"], threaten_modes=data["threaten_modes"], contexts=ctx)
@@ -350,7 +356,7 @@ def _object_lemmas(tok: Token) -> set[str]:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "npadvmod", "dative"):
             out.add(c.lemma_.lower())
             for g in c.children:
-                if g.dep_ in ("compound", "amod", "conj", "prep", "nmod", "dobj", "prt", "nsubj"):
+                if g.dep_ in ("compound", "amod", "conj", "prep", "nmod", "dobj", "prt", "nsubj", "xcomp"):
                     out.add(g.lemma_.lower())
                     if g.dep_ == "prep":
                         out.update(p.lemma_.lower() for p in g.children if p.dep_ == "pobj")
@@ -362,11 +368,24 @@ def _object_lemmas(tok: Token) -> set[str]:
 
 
 def lemma(tok: Token) -> str:
-    """The lemma, repaired where the small model's lemmatiser errs ("staged" -> "stag", "shelled" as a noun)."""
+    """The lemma, repaired where the small model's lemmatiser errs ("staged" -> "stag", "shelled" as a noun,
+    "forgave" left as it is), and joined to a hyphenated prefix the tokenizer split off ("test-fired")."""
     lem = tok.lemma_.lower()
     lx = lexicon()
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ and not tok.doc[
+            tok.i - 2].whitespace_:
+        joined = tok.doc[tok.i - 2].lower_ + "-" + _repair(tok, lem, lx)
+        if joined in lx.verbs:
+            return joined
+    return _repair(tok, lem, lx)
+
+
+def _repair(tok: Token, lem: str, lx: Lexicon) -> str:
     if lem in lx.verbs or lem in lx.light:
         return lem
+    irregular = _irregular().get(tok.lower_)
+    if irregular is not None:
+        return irregular
     if lem + "e" in lx.verbs or lem + "e" in lx.light:
         return lem + "e"
     low = tok.lower_
@@ -393,8 +412,7 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
         prts.add(nxt.lower_)
     preps = {c.lower_ for c in tok.children if c.dep_ in ("prep", "agent", "dative")}
     objs: set[str] | None = None
-    best: list[Rule] = []
-    top = -1
+    matched: list[Rule] = []
     for r in rules:
         if r.particle and r.particle not in prts:
             continue
@@ -408,8 +426,15 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
         elif not r.particle and prts & {"off", "out", "down", "up", "back"} and any(
                 x.particle in prts for x in rules if x.particle):
             continue
+        matched.append(r)
+    emb = lx.embedding.get(r_lemma)
+    # a particle or preposition that makes the verb another type ("warned against") outranks its embedding sense
+    framed = any((r.particle or r.prep) and r.type != emb for r in matched)
+    best: list[Rule] = []
+    top = -1
+    for r in matched:
         w = r.weight
-        if not (r.objects or r.particle or r.prep) and r.type == lx.embedding.get(r_lemma):
+        if not (r.objects or r.particle or r.prep) and r.type == emb and not framed:
             w = 2  # "agreed to a ceasefire" is an AGREE whatever is agreed
         if w > top:
             best, top = [r], w
@@ -420,6 +445,11 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
 
 def _match_noun(tok: Token, lx: Lexicon) -> tuple[str, str | None] | None:
     cands = lx.nouns.get(tok.lemma_.lower()) or lx.nouns.get(tok.lower_)
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ and not tok.doc[
+            tok.i - 2].whitespace_:
+        # "sit-in", "pull-out", "cease-fire": the tokenizer split the noun at its hyphen
+        cands = lx.nouns.get(tok.doc[tok.i - 2].lower_ + "-" + tok.lower_) or lx.nouns.get(
+            tok.doc[tok.i - 2].lower_ + "-" + tok.lemma_.lower()) or cands
     if not cands:
         return None
     mods = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
@@ -431,6 +461,8 @@ def _match_noun(tok: Token, lx: Lexicon) -> tuple[str, str | None] | None:
 
 def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
     """(status, the lemma of the verb that embeds the event if it makes it non-factual)."""
+    if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i != tok.i:
+        tok = tok.head  # "if the attacks continue", "talks could collapse": the clause the event noun is subject of
     cur = tok
     for depth in range(6):
         kids = list(cur.children)
@@ -632,7 +664,7 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
     pair: tuple[Party, Party] | None = None
     for sent in doc.sents:
         drafts = _sentence(sent, lx)
-        drafts.extend(_threat_phrases(sent, args.text, lx))
+        drafts.extend(_phrase_events(sent, args.text, lx))
         if not drafts:
             drafts = _fallback(sent, lx)
         if not drafts:
@@ -677,8 +709,8 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                     d.type, d.mode = "COERCE", "restrict"  # a government's blockade restricts
             if recip is not None and actor is not None and recip.actor is not None and recip.actor is actor.actor:
                 recip = None
-            t0 = d.trigger.idx
-            t1 = d.trig_end if d.trig_end is not None else t0 + len(d.trigger.text)
+            t0 = _glued_start(d.trigger)
+            t1 = d.trig_end if d.trig_end is not None else d.trigger.idx + len(d.trigger.text)
             bounds = [t0, t1] + [p.start for p in (actor, recip) if p] + [p.end for p in (actor, recip) if p]
             s0, s1 = max(min(bounds), sent.start_char), min(max(bounds), sent.end_char)
             date = _date(d.trigger, published, [x for x in args.ents if sent.start <= x.start < sent.end])
@@ -688,6 +720,14 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                              actor=actor, recipient=recip, date=date, location=_location(d.trigger, kn, args.text),
                              status=d.status, quote=args.quote_at(t0)))
     return out
+
+
+def _glued_start(tok: Token) -> int:
+    """Where a trigger starts with the hyphenated prefix the tokenizer split off ("test-fired", "sit-in")."""
+    doc = tok.doc
+    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_ and not doc[tok.i - 2].whitespace_:
+        return doc[tok.i - 2].idx
+    return tok.idx
 
 
 def _body_start(sent: Span, text: str) -> int:
@@ -728,7 +768,8 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
     for tok in sent:
         found: list[tuple[str, str | None]] = []
         actor_tok = recip_tok = None
-        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ") and tok.dep_ != "amod" or (
+        if tok.tag_.startswith("VB") and tok.pos_ in ("VERB", "AUX", "NOUN", "ADJ") and tok.dep_ != "amod" and not \
+                _nominal(tok) or (
                 tok.pos_ in ("NOUN", "PROPN") and (tok.dep_ == "ROOT" or _first(tok, "nsubj") is not None and
                                                    _first(tok, "dobj", "prep") is not None) and lemma(tok) in lx.verbs):
             rules = _match_verb(tok, lx)
@@ -747,11 +788,20 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 if res is not None:
                     found.append(hit)
                     actor_tok, recip_tok = res
+            if not found and tok.dep_ == "attr" and (tok.lemma_.lower() in _charges() or tok.lemma_.lower() == "act"):
+                charged = _charge_nominal(tok, lx)  # "said the raid was a violation of international law"
+                if charged is not None:
+                    found.append(("ACCUSE", "disapprove"))
+                    actor_tok, recip_tok = charged
         elif tok.pos_ == "ADJ" and tok.dep_ in ("acomp", "amod", "oprd", "ccomp") and tok.lemma_.lower() in lx.adjectives:
-            if tok.dep_ in ("acomp", "oprd", "ccomp") or tok.head.lemma_.lower() in ("remain", "be", "stay"):
+            need = lx.adjective_preps.get(tok.lemma_.lower())
+            prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == need), None) if need else None
+            if (tok.dep_ in ("acomp", "oprd", "ccomp") or tok.head.lemma_.lower() in ("remain", "be", "stay")) and (
+                    need is None or prep is not None):
                 t, mode = lx.adjectives[tok.lemma_.lower()]
                 found.append((t, mode))
                 actor_tok, _ = _subject(tok.head)
+                recip_tok = _first(prep, "pobj") if prep is not None else None  # "critical of the decision"
         if found:
             status, embed = _status(tok, lx)
             for t, mode in found:
@@ -765,22 +815,51 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
     return drafts
 
 
+def _nominal(tok: Token) -> bool:
+    """A participle used as a noun: "the accused", "evacuated the wounded"."""
+    return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr") and any(
+        c.dep_ == "det" and c.i < tok.i for c in tok.children)
+
+
+@lru_cache(maxsize=1)
+def _charges() -> frozenset[str]:
+    return frozenset(load_lexicon("events").get("charge_nouns", []))
+
+
+def _charge_nominal(tok: Token, lx: Lexicon) -> tuple[Token | None, Token | None] | None:
+    """"X said Y was a violation / an act of aggression": X disapproves of Y (the predicate noun under a copula
+    that a speech verb reports); returns (speaker, what is charged) or None."""
+    if tok.lemma_.lower() == "act":  # "an act of aggression", not "an act of kindness"
+        of = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"), None)
+        what = _first(of, "pobj") if of is not None else None
+        if what is None or what.lemma_.lower() not in _charges():
+            return None
+    cop = tok.head
+    if cop.lemma_.lower() != "be" or cop.dep_ not in ("ccomp", "conj") or lemma(cop.head) not in lx.must_speech:
+        return None
+    speaker, _ = _subject(cop.head)
+    return speaker, _first(cop, "nsubj")
+
+
 def _fallback(sent: Span, lx: Lexicon) -> list[_Draft]:
     """A sentence the parse gave no event: take its first event word as it stands (a back-off when the
     parser did not connect the trigger: a verb tagged as a noun, an event noun in an unusual place)."""
     for tok in sent:
-        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper():
+        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper() or _nominal(tok):
             continue
         hit = None
         if tok.pos_ in ("NOUN", "VERB", "ADJ") and tok.dep_ != "compound":
             rules = [r for r in lx.verbs.get(lemma(tok), []) if not (r.objects or r.particle or r.prep)]
+            if rules and tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") for c in tok.children):
+                rules = []  # "a storm battered", "the accused": a noun, not a verb the tagger missed
             if rules:
                 hit = (rules[0].type, rules[0].mode)
             elif tok.pos_ == "NOUN":
                 hit = _match_noun(tok, lx)
         if hit is not None:
             subj, _ = _subject(tok) if tok.pos_ == "VERB" else (None, False)
-            return [_Draft(hit[0], hit[1], tok, subj, None, _status(tok, lx)[0], None)]
+            clause = tok.head if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") else tok
+            return [_Draft(hit[0], hit[1], tok, subj, None, _status(clause, lx)[0], None)]
     return []
 
 
@@ -809,6 +888,9 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
             if recip is not None and recip.i == tok.i:
                 recip = None
         return (owner or subj), recip
+    if tok.dep_ == "dobj" and lemma(head) in lx.undergo:
+        by = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ in ("from", "by")), None)
+        return (_first(by, "pobj") if by is not None else owner), _subject(head)[0]  # "the plan drew criticism from X"
     if tok.dep_ == "pobj" and head.dep_ == "prep" and lemma(head.head) in lx.light | {"engage", "take", "join"}:
         subj, _ = _subject(head.head)
         return (owner or subj), recip
@@ -840,40 +922,53 @@ HAPPEN = {"take", "begin", "start", "continue", "resume", "erupt", "break", "ope
           "reach", "arrive", "enter", "cross", "leave", "deliver", "bring", "carry", "fail"}
 
 
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    """Past forms of lexicon verbs the small model leaves unlemmatised when it tags them as base forms."""
+    return dict(load_lexicon("events").get("irregular_forms", {}))
+
+
 @lru_cache(maxsize=64)
 def load_role(prep: str) -> str | None:
     return load_lexicon("events")["noun_preps"].get(prep)
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in load_lexicon("events")["threat_phrases"]), re.IGNORECASE)
+def _phrases() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+    data = load_lexicon("events")
+    return tuple((re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE), etype, mode)
+                 for key, etype, mode in (("threat_phrases", "THREATEN", "violence"), ("reject_phrases", "REJECT", None))
+                 if data.get(key))
 
 
 PAIR = re.compile(load_lexicon("events")["pair_nouns"])
 
 
-def _threat_phrases(sent: Span, text: str, lx: Lexicon) -> list[_Draft]:
-    """Threats said without a threat verb: "will not go unanswered", "will pay a heavy price"."""
+def _phrase_events(sent: Span, text: str, lx: Lexicon) -> list[_Draft]:
+    """Threats and refusals said without a verb of their type: "will not go unanswered", "will pay a heavy
+    price"; "is out of the question", "is not negotiable"."""
     out = []
-    for m in _phrases().finditer(text, sent.start_char, sent.end_char):
-        tok = next((t for t in sent if t.idx >= m.start()), None)
-        if tok is None:
-            continue
-        speaker = None
-        cur = tok
-        while cur.head.i != cur.i:
-            cur = cur.head
-            if lemma(cur) in lx.must_speech:
-                speaker = _subject(cur)[0]
-                break
-        own = _first(tok.head, "nsubj") if tok.dep_ == "aux" else None  # "Veyra will not leave ...": the threatener
-        skip = ({x.i for x in speaker.subtree} if speaker is not None else set()) | ({own.i} if own is not None else set())
-        target = next((t for t in sent if (t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or t.pos_ == "PROPN")
-                       and t.ent_type_ not in ("DATE", "TIME") and t.idx < m.start() and t.i not in skip), None)
-        d = _Draft("THREATEN", "violence", tok, speaker, target, "asserted", None, derived=True,
-                   trig_end=m.end())
-        out.append(d)
+    for pattern, etype, mode in _phrases():
+        for m in pattern.finditer(text, sent.start_char, sent.end_char):
+            tok = next((t for t in sent if t.idx >= m.start()), None)
+            if tok is None:
+                continue
+            speaker = None
+            cur = tok
+            while cur.head.i != cur.i:
+                cur = cur.head
+                if lemma(cur) in lx.must_speech:
+                    speaker = _subject(cur)[0]
+                    break
+            own = _first(tok.head, "nsubj") if tok.dep_ == "aux" else None  # "Veyra will not leave ...": the threatener
+            if etype == "REJECT":
+                out.append(_Draft(etype, mode, tok, speaker, None, "asserted", None, derived=True, trig_end=m.end()))
+                continue
+            skip = ({x.i for x in speaker.subtree} if speaker is not None else set()) | (
+                {own.i} if own is not None else set())
+            target = next((t for t in sent if (t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or t.pos_ == "PROPN")
+                           and t.ent_type_ not in ("DATE", "TIME") and t.idx < m.start() and t.i not in skip), None)
+            out.append(_Draft(etype, mode, tok, speaker, target, "asserted", None, derived=True, trig_end=m.end()))
     return out
 
 
@@ -934,19 +1029,22 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
                     p.mode = lx.request_modes.get(d.type)
                 elif p.type == "THREATEN" and p.mode is None:
                     p.mode = lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type)
-        if d.derived or d.status not in ("future", "hypothetical"):
-            continue
-        if d.embed and lx.embedding.get(d.embed) in ("REQUEST", "REJECT", "THREATEN"):
+        if d.derived or d.status not in ("future", "hypothetical") or d.trigger.dep_ in ("nsubj", "nsubjpass") and \
+                d.trigger.pos_ == "NOUN":
+            continue  # "fighting will resume" announces nobody's act
+        if d.embed and lx.embedding.get(d.embed) in ("REQUEST", "REJECT", "THREATEN") and not (
+                d.type in lx.conflictual and d.embed in VOWS):
             continue  # what is demanded, refused or threatened is not announced by the actor
         if d.embed and lx.embedding.get(d.embed) == "AGREE" and d.type in COOPERATIVE:
             continue  # "agreed to share": the AGREE is coded from the verb that embeds it
         new = None
         if d.type in COOPERATIVE:
             new = ("AGREE", None)
-        elif d.type in ("RETREAT", "CONCEDE") and d.status == "future":
-            new = ("AGREE", None)  # a promised release or withdrawal: intent to yield
+        elif d.type in ("RETREAT", "CONCEDE") and (d.status == "future" or d.status == "hypothetical" and (
+                d.embed in VOWS or d.embed is None and _reported(d.trigger, lx))):
+            new = ("AGREE", None)  # a promised release or withdrawal ("said they would free"): intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
-                "vow", "swear", "promise", "pledge") or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
+                VOWS) or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
             new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
         elif d.type in ("AGREE",) and d.status == "negated":
             new = ("REJECT", None)
