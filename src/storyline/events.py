@@ -73,6 +73,7 @@ class Lexicon:
     adjectives: dict[str, tuple[str, str | None]]
     adjective_preps: dict[str, str]  # adjective -> the preposition it needs to be an event ("critical of")
     undergo: frozenset[str]  # verbs whose object event is done to their subject ("drew criticism")
+    halt: frozenset[str]  # verbs that stop what they govern: a cooperative act stopped is a SANCTION
     light: frozenset[str]
     verb_preps: dict[str, tuple[str, ...]]
     embedding: dict[str, str]  # verb lemma -> AGREE / REQUEST / THREATEN / REJECT
@@ -122,7 +123,7 @@ def lexicon() -> Lexicon:
     emb = {w: t for t, words in data["embedding"].items() for w in words}
     ctx = {w: c for c, words in data["contexts"].items() for w in words}
     return Lexicon(verbs=verbs, nouns=nouns, adjectives=adjs, adjective_preps=adj_preps,
-                   undergo=frozenset(data.get("undergo_verbs", [])), light=frozenset(data["light_verbs"]),
+                   undergo=frozenset(data.get("undergo_verbs", [])), halt=frozenset(data.get("halt_verbs", [])), light=frozenset(data["light_verbs"]),
                    verb_preps={k: tuple(v) for k, v in data["verb_preps"].items()}, embedding=emb,
                    must_speech=frozenset(data["must_speech"]), conflictual=frozenset(data["conflictual_future"]),
                    request_modes=data["request_modes"], threaten_modes=data["threaten_modes"], contexts=ctx)
@@ -381,11 +382,11 @@ def lemma(tok: Token) -> str:
 
 
 def _repair(tok: Token, lem: str, lx: Lexicon) -> str:
-    if lem in lx.verbs or lem in lx.light:
-        return lem
     irregular = _irregular().get(tok.lower_)
     if irregular is not None:
         return irregular
+    if lem in lx.verbs or lem in lx.light:
+        return lem
     if lem + "e" in lx.verbs or lem + "e" in lx.light:
         return lem + "e"
     low = tok.lower_
@@ -428,14 +429,14 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
             continue
         matched.append(r)
     emb = lx.embedding.get(r_lemma)
-    # a particle or preposition that makes the verb another type ("warned against") outranks its embedding sense
+    # a particle or preposition that makes the verb another type ("warned against") ties with its embedding sense
     framed = any((r.particle or r.prep) and r.type != emb for r in matched)
     best: list[Rule] = []
     top = -1
     for r in matched:
         w = r.weight
-        if not (r.objects or r.particle or r.prep) and r.type == emb and not framed:
-            w = 2  # "agreed to a ceasefire" is an AGREE whatever is agreed
+        if not (r.objects or r.particle or r.prep) and r.type == emb:
+            w = 1 if framed else 2  # "agreed to a ceasefire" is an AGREE whatever is agreed; "warned against" both
         if w > top:
             best, top = [r], w
         elif w == top and all(b.type != r.type for b in best):
@@ -773,6 +774,8 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 tok.pos_ in ("NOUN", "PROPN") and (tok.dep_ == "ROOT" or _first(tok, "nsubj") is not None and
                                                    _first(tok, "dobj", "prep") is not None) and lemma(tok) in lx.verbs):
             rules = _match_verb(tok, lx)
+            if lemma(tok) in lx.halt and all(r.type != "SANCTION" for r in rules) and _halts_cooperation(tok, lx):
+                rules = rules + [HALT]  # "froze loans to", "halted payments": cooperation stopped is a sanction
             if rules:
                 subj, passive = _subject(tok)
                 actor_tok = subj
@@ -813,6 +816,18 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
             _control_request(tok, lx, drafts, by_tok)
     _plover_rules(drafts, by_tok, lx)
     return drafts
+
+
+HALT = Rule("SANCTION", "discontinue")
+
+
+def _halts_cooperation(tok: Token, lx: Lexicon) -> bool:
+    """Does the verb stop a cooperative act it governs ("suspended aid", "froze talks", "stopped lending")?"""
+    obj = _first(tok, "dobj", "nsubjpass")
+    if obj is None:
+        return False
+    hit = _match_noun(obj, lx)
+    return hit is not None and hit[0] in ("AID", "COOPERATE", "CONSULT")
 
 
 def _nominal(tok: Token) -> bool:
