@@ -708,6 +708,8 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                     d.type, d.mode = "ACCUSE", "disapprove"  # a government's protest is a diplomatic one
                 elif d.mode == "obstruct":
                     d.type, d.mode = "COERCE", "restrict"  # a government's blockade restricts
+                elif d.mode == "boycott":
+                    d.type, d.mode = "SANCTION", "discontinue"  # a government's boycott is a sanction
             if recip is not None and actor is not None and recip.actor is not None and recip.actor is actor.actor:
                 recip = None
             t0 = _glued_start(d.trigger)
@@ -783,6 +785,12 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 for r in rules:
                     found.append((r.type, r.mode))
                 recip_tok = _recipient(tok, rules[0].type, lx, sp)
+                if rules[0].type == "AID" and lemma(tok) in RECEIVE:
+                    giver = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ == "from"), None)
+                    actor_tok, recip_tok = (_first(giver, "pobj") if giver is not None else None), subj
+                if actor_tok is not None and actor_tok.lemma_.lower() in INVESTIGATORS and any(
+                        r.type == "CONSULT" for r in rules):
+                    found.append(("ACCUSE", "investigate"))  # "UN inspectors visited the site"
         elif tok.pos_ == "NOUN" and tok.dep_ != "compound" and tok.ent_type_ not in ("DATE", "TIME") and not (
                 tok.lower_ in MONTHS and tok.text[:1].isupper()):
             hit = _match_noun(tok, lx)
@@ -819,6 +827,9 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
 
 
 HALT = Rule("SANCTION", "discontinue")
+RECEIVE = frozenset({"receive", "get", "obtain"})  # "X received aid from Y": Y aids X
+INVESTIGATORS = frozenset({"inspector", "investigator", "monitor", "observer", "prosecutor", "detective", "auditor",
+                           "examiner", "team", "mission", "commission", "panel"})
 
 
 def _halts_cooperation(tok: Token, lx: Lexicon) -> bool:
@@ -1067,6 +1078,13 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
             extra.append(_Draft(new[0], new[1], d.trigger, d.actor_tok, d.recipient_tok, "asserted", None,
                                 derived=True))
     for d in drafts:
+        # "will withdraw its force unless ...": an act announced on a condition is a threat
+        if not d.derived and d.type != "THREATEN" and d.status in ("future", "hypothetical", "negated") and any(
+                c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
+                for c in d.trigger.children):
+            mode = lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type)
+            extra.append(_Draft("THREATEN", mode, d.trigger, d.actor_tok, d.recipient_tok, "asserted", None,
+                                derived=True))
         # "will not accept", "would not agree", "there will be no talks": a refusal
         clause = d.trigger if d.trigger.pos_ != "NOUN" else d.trigger.head
         if d.type in COOPERATIVE | {"AGREE", "RETREAT", "CONCEDE"} and d.status == "negated" and not d.derived and any(
