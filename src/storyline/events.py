@@ -464,6 +464,9 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
     """(status, the lemma of the verb that embeds the event if it makes it non-factual)."""
     if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i != tok.i:
         tok = tok.head  # "if the attacks continue", "talks could collapse": the clause the event noun is subject of
+    elif tok.pos_ == "NOUN" and tok.dep_ == "dobj" and (lemma(tok.head) == "call" or lemma(
+            tok.head) in lx.light and lemma(tok.head) not in lx.embedding):
+        tok = tok.head  # "will call a strike", "held talks": the light verb's clause, not what it asks for
     cur = tok
     for depth in range(6):
         kids = list(cur.children)
@@ -1079,9 +1082,10 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
                                 derived=True))
     for d in drafts:
         # "will withdraw its force unless ...": an act announced on a condition is a threat
+        clause = d.trigger.head if d.trigger.pos_ == "NOUN" and d.trigger.dep_ == "dobj" else d.trigger
         if not d.derived and d.type != "THREATEN" and d.status in ("future", "hypothetical", "negated") and any(
                 c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "unless" for m in c.children)
-                for c in d.trigger.children):
+                for c in clause.children):
             mode = lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type)
             extra.append(_Draft("THREATEN", mode, d.trigger, d.actor_tok, d.recipient_tok, "asserted", None,
                                 derived=True))
