@@ -77,6 +77,7 @@ def test_hyphenated_trigger_keeps_its_prefix():
     "Scientists examined the fossil in the laboratory.",  # examining is an investigation only of a case
     "The minister said the gift was an act of kindness.",  # an act, but no charge
     "If the attacks continue, the talks could collapse.",  # event nouns in a conditional clause
+    "Talks are expected to resume next month.",  # an event noun whose clause is expected
 ])
 def test_no_asserted_event(text):
     got = [(e.event_type, e.trigger, e.status) for e in events_of(text)]

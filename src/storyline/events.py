@@ -464,6 +464,9 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
     """(status, the lemma of the verb that embeds the event if it makes it non-factual)."""
     if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.i != tok.i:
         tok = tok.head  # "if the attacks continue", "talks could collapse": the clause the event noun is subject of
+        hl = tok.lemma_.lower()
+        if hl in INTENT and _first(tok, "xcomp") is not None and _first(tok, "neg") is None:
+            return ("future", hl)  # "talks are expected to resume"
     elif tok.pos_ == "NOUN" and tok.dep_ == "dobj" and (lemma(tok.head) == "call" or lemma(
             tok.head) in lx.light and lemma(tok.head) not in lx.embedding):
         tok = tok.head  # "will call a strike", "held talks": the light verb's clause, not what it asks for
@@ -887,8 +890,7 @@ def _fallback(sent: Span, lx: Lexicon) -> list[_Draft]:
                 hit = _match_noun(tok, lx)
         if hit is not None:
             subj, _ = _subject(tok) if tok.pos_ == "VERB" else (None, False)
-            clause = tok.head if tok.pos_ == "NOUN" and tok.dep_ in ("nsubj", "nsubjpass") else tok
-            return [_Draft(hit[0], hit[1], tok, subj, None, _status(clause, lx)[0], None)]
+            return [_Draft(hit[0], hit[1], tok, subj, None, _status(tok, lx)[0], None)]
     return []
 
 
