@@ -50,7 +50,8 @@ FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 VOWS = frozenset({"vow", "swear", "promise", "pledge"})
 HYPO_AUX = {"would", "could", "might", "may", "should", "must", "can", "'d", "ca"}
 INTENT = {"plan", "intend", "expect", "prepare", "want", "hope", "seek", "aim", "try", "decide", "wish", "mean",
-          "schedule", "set", "threaten", "consider", "propose", "attempt", "going"}
+          "schedule", "set", "threaten", "consider", "propose", "attempt", "going", "weigh", "contemplate", "mull"}
+WEIGH = frozenset({"consider", "weigh", "contemplate", "mull"})  # "is considering military action": a threat
 
 
 @dataclass(frozen=True)
@@ -361,11 +362,22 @@ def _object_lemmas(tok: Token) -> set[str]:
                     out.add(g.lemma_.lower())
                     if g.dep_ == "prep":
                         out.update(p.lemma_.lower() for p in g.children if p.dep_ == "pobj")
+                        out.update(_act_of(p) for p in g.children if p.dep_ == "pobj")
         elif c.dep_ in ("prep", "agent"):
             out.update(p.lemma_.lower() for p in c.children if p.dep_ in ("pobj", "pcomp"))
             for p in c.children:
                 out.update(g.lemma_.lower() for g in p.children if g.dep_ in ("compound", "amod"))
+                out.add(_act_of(p))
     return out
+
+
+def _act_of(tok: Token) -> str:
+    """What "an act of ..." names ("described the raid as an act of aggression"), else ""."""
+    if tok.lemma_.lower() not in ("act", "form", "kind", "case"):
+        return ""
+    of = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ == "of"), None)
+    what = _first(of, "pobj") if of is not None else None
+    return what.lemma_.lower() if what is not None else ""
 
 
 def lemma(tok: Token) -> str:
@@ -849,7 +861,7 @@ def _halts_cooperation(tok: Token, lx: Lexicon) -> bool:
 
 def _nominal(tok: Token) -> bool:
     """A participle used as a noun: "the accused", "evacuated the wounded"."""
-    return tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr") and any(
+    return tok.tag_.startswith("VB") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "attr") and any(
         c.dep_ == "det" and c.i < tok.i for c in tok.children)
 
 
@@ -1075,7 +1087,7 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
                 d.embed in VOWS or d.embed is None and _reported(d.trigger, lx))):
             new = ("AGREE", None)  # a promised release or withdrawal ("said they would free"): intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
-                VOWS) or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
+                VOWS | WEIGH) or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
             new = ("THREATEN", lx.threaten_modes.get(f"{d.type}:{d.mode}") or lx.threaten_modes.get(d.type))
         elif d.type in ("AGREE",) and d.status == "negated":
             new = ("REJECT", None)
