@@ -385,12 +385,29 @@ def lemma(tok: Token) -> str:
     "forgave" left as it is), and joined to a hyphenated prefix the tokenizer split off ("test-fired")."""
     lem = tok.lemma_.lower()
     lx = lexicon()
-    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ and not tok.doc[
-            tok.i - 2].whitespace_:
-        joined = tok.doc[tok.i - 2].lower_ + "-" + _repair(tok, lem, lx)
+    prefix = _glued(tok.doc).get(tok.i)
+    if prefix is not None:
+        joined = prefix + "-" + _repair(tok, lem, lx)
         if joined in lx.verbs:
             return joined
     return _repair(tok, lem, lx)
+
+
+def _glued(doc: Doc, text: str | None = None) -> dict[int, str]:
+    """Token index -> the lowercased word glued to it by a hyphen ("test-fired": fired -> "test"), once a Doc
+    (``text`` is the Doc's text when the caller has it: Doc.text is rebuilt on every access)."""
+    got = doc.user_data.get("events_glued")
+    if got is None:
+        got = {}
+        for m in GLUED.finditer(doc.text if text is None else text):
+            span = doc.char_span(m.start(2), m.end(2))
+            if span is not None and len(span) == 1:
+                got[span.start] = m.group(1).lower()
+        doc.user_data["events_glued"] = got
+    return got
+
+
+GLUED = re.compile(r"(\w+)-(\w+)")
 
 
 def _repair(tok: Token, lem: str, lx: Lexicon) -> str:
@@ -458,11 +475,10 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
 
 def _match_noun(tok: Token, lx: Lexicon) -> tuple[str, str | None] | None:
     cands = lx.nouns.get(tok.lemma_.lower()) or lx.nouns.get(tok.lower_)
-    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-" and not tok.doc[tok.i - 1].whitespace_ and not tok.doc[
-            tok.i - 2].whitespace_:
+    prefix = _glued(tok.doc).get(tok.i)
+    if prefix is not None:
         # "sit-in", "pull-out", "cease-fire": the tokenizer split the noun at its hyphen
-        cands = lx.nouns.get(tok.doc[tok.i - 2].lower_ + "-" + tok.lower_) or lx.nouns.get(
-            tok.doc[tok.i - 2].lower_ + "-" + tok.lemma_.lower()) or cands
+        cands = lx.nouns.get(prefix + "-" + tok.lower_) or lx.nouns.get(prefix + "-" + tok.lemma_.lower()) or cands
     if not cands:
         return None
     mods = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
@@ -679,11 +695,15 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
     lx = lexicon()
     kn = knowledge or load_knowledge()
     args = Arguments(doc, disc, kn, list(quotes))
+    _glued(doc, args.text)
     out: list[Found] = []
     pair: tuple[Party, Party] | None = None
+    phrases = _phrase_matches(args.text)
     for sent in doc.sents:
         drafts = _sentence(sent, lx)
-        drafts.extend(_phrase_events(sent, args.text, lx))
+        if phrases:
+            drafts.extend(_phrase_events(sent, [p for p in phrases if sent.start_char <= p[0].start() < sent.end_char],
+                                         lx))
         if not drafts:
             drafts = _fallback(sent, lx)
         if not drafts:
@@ -745,10 +765,8 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
 
 def _glued_start(tok: Token) -> int:
     """Where a trigger starts with the hyphenated prefix the tokenizer split off ("test-fired", "sit-in")."""
-    doc = tok.doc
-    if tok.i >= 2 and doc[tok.i - 1].text == "-" and not doc[tok.i - 1].whitespace_ and not doc[tok.i - 2].whitespace_:
-        return doc[tok.i - 2].idx
-    return tok.idx
+    prefix = _glued(tok.doc).get(tok.i)
+    return tok.idx - len(prefix) - 1 if prefix is not None else tok.idx
 
 
 def _body_start(sent: Span, text: str) -> int:
@@ -976,42 +994,52 @@ def load_role(prep: str) -> str | None:
     return load_lexicon("events")["noun_preps"].get(prep)
 
 
-@lru_cache(maxsize=1)
-def _phrases() -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+@lru_cache(maxsize=2)
+def _phrases(folded: bool = True) -> tuple[tuple[re.Pattern[str], str, str | None], ...]:
+    """The phrase patterns, to run on lowercased text from word starts (fast), or ignoring case."""
     data = load_lexicon("events")
-    return tuple((re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE), etype, mode)
+    return tuple((re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in data[key]) + ")") if folded else
+                  re.compile("|".join(f"(?:{p})" for p in data[key]), re.IGNORECASE), etype, mode)
                  for key, etype, mode in (("threat_phrases", "THREATEN", "violence"), ("reject_phrases", "REJECT", None))
                  if data.get(key))
+
+
+def _phrase_matches(text: str) -> list[tuple[re.Match[str], str, str | None]]:
+    low = text.lower()
+    folded = len(low) == len(text)  # lowercasing kept every offset (it does not for a few letters, "İ")
+    return [(m, etype, mode) for pattern, etype, mode in _phrases(folded) for m in pattern.finditer(
+        low if folded else text)]
 
 
 PAIR = re.compile(load_lexicon("events")["pair_nouns"])
 
 
-def _phrase_events(sent: Span, text: str, lx: Lexicon) -> list[_Draft]:
+def _phrase_events(sent: Span, found: list[tuple[re.Match[str], str, str | None]], lx: Lexicon) -> list[_Draft]:
     """Threats and refusals said without a verb of their type: "will not go unanswered", "will pay a heavy
-    price"; "is out of the question", "is not negotiable"."""
+    price"; "is out of the question", "is not negotiable" (the sentence's matches of the phrase patterns)."""
     out = []
-    for pattern, etype, mode in _phrases():
-        for m in pattern.finditer(text, sent.start_char, sent.end_char):
-            tok = next((t for t in sent if t.idx >= m.start()), None)
-            if tok is None:
-                continue
-            speaker = None
-            cur = tok
-            while cur.head.i != cur.i:
-                cur = cur.head
-                if lemma(cur) in lx.must_speech:
-                    speaker = _subject(cur)[0]
-                    break
-            own = _first(tok.head, "nsubj") if tok.dep_ == "aux" else None  # "Veyra will not leave ...": the threatener
-            if etype == "REJECT":
-                out.append(_Draft(etype, mode, tok, speaker, None, "asserted", None, derived=True, trig_end=m.end()))
-                continue
-            skip = ({x.i for x in speaker.subtree} if speaker is not None else set()) | (
-                {own.i} if own is not None else set())
-            target = next((t for t in sent if (t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or t.pos_ == "PROPN")
-                           and t.ent_type_ not in ("DATE", "TIME") and t.idx < m.start() and t.i not in skip), None)
-            out.append(_Draft(etype, mode, tok, speaker, target, "asserted", None, derived=True, trig_end=m.end()))
+    for m, etype, mode in found:
+        tok = next((t for t in sent if t.idx >= m.start()), None)
+        if tok is None:
+            continue
+        speaker = None
+        cur = tok
+        while cur.head.i != cur.i:
+            cur = cur.head
+            if lemma(cur) in lx.must_speech:
+                speaker = _subject(cur)[0]
+                break
+        own = _first(tok.head, "nsubj") if tok.dep_ == "aux" else None  # "Veyra will not leave ...": the threatener
+        if speaker is None and tok.dep_ in ("aux", "neg") and etype == "THREATEN":
+            speaker = own or _first(tok.head, "nsubj")  # "the minister did not rule out force": the threatener
+        if etype == "REJECT":
+            out.append(_Draft(etype, mode, tok, speaker, None, "asserted", None, derived=True, trig_end=m.end()))
+            continue
+        skip = ({x.i for x in speaker.subtree} if speaker is not None else set()) | (
+            {own.i} if own is not None else set())
+        target = next((t for t in sent if (t.ent_type_ in ("GPE", "ORG", "NORP", "PERSON") or t.pos_ == "PROPN")
+                       and t.ent_type_ not in ("DATE", "TIME") and t.idx < m.start() and t.i not in skip), None)
+        out.append(_Draft(etype, mode, tok, speaker, target, "asserted", None, derived=True, trig_end=m.end()))
     return out
 
 
