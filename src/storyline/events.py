@@ -48,6 +48,7 @@ OBJECT_CONTROL = {"urge", "ask", "order", "call", "press", "pressure", "invite",
                   "tell", "request", "encourage", "implore", "persuade", "lobby", "pressurize"}
 FUTURE_AUX = {"will", "shall", "'ll", "wo"}
 VOWS = frozenset({"vow", "swear", "promise", "pledge"})
+SUGGEST = frozenset({"suggest", "propose", "recommend", "advise"})  # "proposed that Y should ...": a request
 HYPO_AUX = {"would", "could", "might", "may", "should", "must", "can", "'d", "ca"}
 INTENT = {"plan", "intend", "expect", "prepare", "want", "hope", "seek", "aim", "try", "decide", "wish", "mean",
           "schedule", "set", "threaten", "consider", "propose", "attempt", "going", "weigh", "contemplate", "mull"}
@@ -907,8 +908,9 @@ def _fallback(sent: Span, lx: Lexicon) -> list[_Draft]:
     """A sentence the parse gave no event: take its first event word as it stands (a back-off when the
     parser did not connect the trigger: a verb tagged as a noun, an event noun in an unusual place)."""
     for tok in sent:
-        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper() or _nominal(tok):
-            continue
+        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_ in MONTHS and tok.text[:1].isupper() or _nominal(tok) or \
+                tok.tag_ in ("JJR", "JJS", "RBR", "RBS"):
+            continue  # "the accused", "a faster shift": no event word
         hit = None
         if tok.pos_ in ("NOUN", "VERB", "ADJ") and tok.dep_ != "compound":
             rules = [r for r in lx.verbs.get(lemma(tok), []) if not (r.objects or r.particle or r.prep)]
@@ -1048,7 +1050,7 @@ def _must_request(tok: Token, lx: Lexicon, drafts: list[_Draft]) -> None:
     if not tok.tag_.startswith("VB") or tok.dep_ != "ccomp":
         return
     aux = next((c for c in tok.children if c.dep_ == "aux" and c.lower_ in ("must", "should")), None)
-    if aux is None or tok.head.lemma_.lower() not in lx.must_speech:
+    if aux is None or tok.head.lemma_.lower() not in lx.must_speech | SUGGEST:
         return
     speaker, _ = _subject(tok.head)
     target = _first(tok, "nsubj", "nsubjpass")
@@ -1112,7 +1114,8 @@ def _plover_rules(drafts: list[_Draft], by_tok: dict[int, list[_Draft]], lx: Lex
         if d.type in COOPERATIVE:
             new = ("AGREE", None)
         elif d.type in ("RETREAT", "CONCEDE") and (d.status == "future" or d.status == "hypothetical" and (
-                d.embed in VOWS or d.embed is None and _reported(d.trigger, lx))):
+                d.embed in VOWS or d.embed is None and _reported(d.trigger, lx) and any(
+                    c.dep_ == "aux" and c.lower_ in ("would", "'d") for c in d.trigger.children))):
             new = ("AGREE", None)  # a promised release or withdrawal ("said they would free"): intent to yield
         elif d.type in lx.conflictual and d.status == "future" or d.type in lx.conflictual and d.embed in (
                 VOWS | WEIGH) or d.type in lx.conflictual and d.status == "hypothetical" and d.embed is None and _reported(d.trigger, lx):
