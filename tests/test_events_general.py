@@ -91,3 +91,13 @@ def test_consumers_boycott_is_a_protest_not_a_sanction():
 def test_demanded_ceasefire_is_not_asserted():
     evs = events_of("The rebels demanded a ceasefire.")
     assert {e.status for e in evs if e.event_type == "RETREAT"} == {"hypothetical"}
+
+
+@pytest.mark.parametrize("text, etype, actor", [
+    ("The dock workers have been on strike since Monday.", "PROTEST", "dock workers"),
+    ("The prime minister is on a three-day visit to the island republic.", "CONSULT", "prime minister"),
+    ("Thousands of students took part in a protest against the new law.", "PROTEST", "students"),
+])
+def test_event_noun_held_by_its_subject(text, etype, actor):
+    ev = next(e for e in events_of(text) if e.event_type == etype)
+    assert ev.actor is not None and actor in ev.actor.text

@@ -954,9 +954,14 @@ def _noun_args(tok: Token, etype: str, lx: Lexicon) -> tuple[Token | None, Token
     if tok.dep_ == "dobj" and lemma(head) in lx.undergo:
         by = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ in ("from", "by")), None)
         return (_first(by, "pobj") if by is not None else owner), _subject(head)[0]  # "the plan drew criticism from X"
-    if tok.dep_ == "pobj" and head.dep_ == "prep" and lemma(head.head) in lx.light | {"engage", "take", "join"}:
+    if tok.dep_ == "pobj" and head.dep_ == "prep" and lemma(head.head) in lx.light | {"engage", "take", "join",
+                                                                                   "participate"}:
         subj, _ = _subject(head.head)
         return (owner or subj), recip
+    if tok.dep_ == "pobj" and head.lower_ in ("on", "in") and (head.head.lemma_.lower() in (
+            "be", "remain", "stay") or head.head.lower_ == "part" and head.head.head.lemma_.lower() == "take"):
+        holder = head.head if head.head.lower_ != "part" else head.head.head
+        return (owner or _subject(holder)[0]), recip  # "workers have been on strike", "took part in a protest"
     if owner is not None:
         return owner, recip
     if recip is not None and etype not in ("REQUEST", "AGREE", "SUPPORT"):
