@@ -355,6 +355,8 @@ def _first(tok: Token, *deps: str) -> Token | None:
 
 def _object_lemmas(tok: Token) -> set[str]:
     out: set[str] = set()
+    if tok.dep_ == "acl":
+        out.add(tok.head.lemma_.lower())  # "rockets fired from the hills", "sanctions imposed on": the noun is the object
     for c in tok.children:
         if c.dep_ in ("dobj", "nsubjpass", "attr", "oprd", "acomp", "xcomp", "ccomp", "advcl", "npadvmod", "dative"):
             out.add(c.lemma_.lower())
@@ -370,6 +372,12 @@ def _object_lemmas(tok: Token) -> set[str]:
                 out.update(g.lemma_.lower() for g in p.children if g.dep_ in ("compound", "amod"))
                 out.add(_act_of(p))
     return out
+
+
+def _actor_object(tok: Token) -> bool:
+    """Is the verb's object a state or an organisation ("the union suspended Mauritania", "was suspended")?"""
+    obj = _first(tok, "dobj", "nsubjpass")
+    return obj is not None and obj.ent_type_ in ("GPE", "ORG", "NORP")
 
 
 def _act_of(tok: Token) -> str:
@@ -452,7 +460,8 @@ def _match_verb(tok: Token, lx: Lexicon) -> list[Rule]:
         if r.objects is not None:
             if objs is None:
                 objs = _object_lemmas(tok)
-            if not (r.objects & objs) and not ("*" in r.objects and _first(tok, "dobj") is not None):
+            if not (r.objects & objs) and not ("*" in r.objects and _first(tok, "dobj") is not None) and not (
+                    "@actor" in r.objects and _actor_object(tok)):
                 continue
         elif not r.particle and prts & {"off", "out", "down", "up", "back"} and any(
                 x.particle in prts for x in rules if x.particle):
@@ -875,7 +884,7 @@ def _halts_cooperation(tok: Token, lx: Lexicon) -> bool:
     if obj is None:
         return False
     hit = _match_noun(obj, lx)
-    return hit is not None and hit[0] in ("AID", "COOPERATE", "CONSULT")
+    return hit is not None and hit[0] in ("AID", "COOPERATE", "CONSULT", "SUPPORT")
 
 
 def _nominal(tok: Token) -> bool:
