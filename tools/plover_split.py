@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     args = ap.parse_args(argv)
     parity = 1 if args.half == "odd" else 0
-    gsr = json.load(open(os.path.join(args.shared, "eval", "plover", "PLOVER_GSR_CAMEO.json"), encoding="utf-8"))
+    with open(os.path.join(args.shared, "eval", "plover", "PLOVER_GSR_CAMEO.json"), encoding="utf-8") as f:
+        gsr = json.load(f)
 
     def mine(rid: str) -> bool:
         tail = rid.rsplit("-", 1)[-1]
@@ -41,8 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as work:
         src = os.path.join(work, "in.jsonl")
         with open(src, "w", encoding="utf-8") as f:
-            for r in gold:
-                f.write(json.dumps({"id": r["id"], "title": "", "text": r["text"]}) + "\n")
+            f.writelines(json.dumps({"id": r["id"], "title": "", "text": r["text"]}) + "\n" for r in gold)
         db = os.path.join(work, "p.db")
         api.ingest([src], db=db)
         out = os.path.join(work, "out.jsonl")
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(out, "w", encoding="utf-8") as f:
             write_jsonl(store, f)
         store.close()
-        recs = [json.loads(line) for line in open(out, encoding="utf-8") if line.strip()]
+        with open(out, encoding="utf-8") as f:
+            recs = [json.loads(line) for line in f if line.strip()]
     key = {r["id"]: os.path.basename(r.get("path") or r["id"]) for r in recs if r["type"] == "article"}
     got: dict[str, list[dict]] = defaultdict(list)
     for r in recs:
