@@ -20,7 +20,8 @@ from .queries import BadQuery, Filters, NotFound
 
 DESCRIPTION = ("Read-only access to a storyline store: stories, articles (with full-text search), quotes, claims, "
                "events and actors. Every list is filterable and paginated and answers "
-               "{total, limit, offset, items}.")
+               "{total, limit, offset, items, next}; pass next as after= for the following page (keyset "
+               "paging), or use offset.")
 
 
 class Links:
@@ -49,9 +50,12 @@ def _filters(actor: str | None = Query(None, description="actor id, or part of a
              q: str | None = Query(None, description="text search (articles: FTS5 full text; quotes, stories, "
                                                      "actors: substring)"),
              limit: int = Query(50, ge=1, le=queries.MAX_LIMIT, description="page size"),
-             offset: int = Query(0, ge=0, description="records to skip")) -> Filters:
+             offset: int = Query(0, ge=0, description="records to skip (a deep offset walks every row before "
+                                                      "it: prefer after=)"),
+             after: str | None = Query(None, description="cursor: the `next` of the previous page; the page "
+                                                         "after it, found by seeking (keyset paging)")) -> Filters:
     return Filters(actor=actor, outlet=outlet, date_from=date_from, date_to=date_to, type=type, story=story,
-                   article=article, q=q, limit=limit, offset=offset)
+                   article=article, q=q, limit=limit, offset=offset, after=after)
 
 
 def create_app(db_path: str) -> FastAPI:
@@ -83,7 +87,7 @@ def create_app(db_path: str) -> FastAPI:
 
     # ---- JSON API ------------------------------------------------------------------------
     for kind, lister, getter, what in (
-            ("stories", queries.list_stories, queries.story,
+            ("stories", queries.list_stories, queries.story_json,
              "filter by actor, outlet, dates (stories active in the range), type multi_outlet/single_outlet"),
             ("articles", queries.list_articles, queries.article,
              "?q= searches titles and text (SQLite FTS5, all words must occur; results carry a snippet)"),
@@ -134,8 +138,10 @@ def _add_kind(app: FastAPI, kind: str, lister: Any, getter: Any, what: str, F: A
     def list_(f: Filters = F, db: sqlite3.Connection = DB) -> dict[str, Any]:
         return lister(db, f)
 
-    def get_(record_id: str, db: sqlite3.Connection = DB) -> dict[str, Any]:
-        return getter(db, rid=record_id)
+    def get_(record_id: str, db: sqlite3.Connection = DB) -> Any:
+        out = getter(db, rid=record_id)
+        # JSON text (a stored story view) is served as it is, not parsed and encoded again
+        return Response(out, media_type="application/json") if isinstance(out, str) else out
 
     app.add_api_route(f"/api/{kind}", list_, methods=["GET"], summary=kind.capitalize(), description=what,
                       tags=["api"], operation_id=f"list_{kind}")
