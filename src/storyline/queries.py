@@ -139,14 +139,15 @@ def _after(keys: list[tuple[str, bool]], values: list[Any]) -> tuple[str, list[A
 
 
 def _page(db: sqlite3.Connection, select: str, base: str, where: list[str], args: list[Any], order: str,
-          f: Filters, row: Any, count_base: str | None = None) -> dict[str, Any]:
+          f: Filters, row: Any, count_base: str | None = None, main: str | None = None) -> dict[str, Any]:
     """One page of a list: {total, limit, offset, items, next}. ``next`` is a cursor (keyset
     paging): ``after=<next>`` gives the following page by seeking to it, where a deep ``offset``
-    walks every row before it."""
+    walks every row before it. ``main``: the alias of the listed table; with it, an offset walks
+    only the rowids and sort keys (covering indexes), and only the page's rows are read in full."""
     w = (" WHERE " + " AND ".join(where)) if where else ""
     # joins that cannot change the count (actor names; articles when no filter reads them) are left out
     cbase = count_base or re.sub(r" LEFT JOIN actors \w+ ON [\w.]+=[\w.]+", "", base)
-    if not any("a." in x for x in where):
+    if count_base is None and not any("a." in x for x in where):
         cbase = re.sub(r" JOIN articles a ON a\.id=\w+\.article_id", "", cbase)
     total = db.execute(f"SELECT count(*) {cbase}{w}", args).fetchone()[0]
     keys = _order_keys(order)
@@ -157,8 +158,14 @@ def _page(db: sqlite3.Connection, select: str, base: str, where: list[str], args
         pwhere.append(sql)
         pargs.extend(more)
     pw = (" WHERE " + " AND ".join(pwhere)) if pwhere else ""
-    rows = db.execute(f"SELECT {select}, {kcols} {base}{pw} ORDER BY {order} LIMIT ? OFFSET ?",
-                      [*pargs, f.limit + 1, f.offset]).fetchall()
+    if main and f.offset:
+        inner = re.sub(r" LEFT JOIN actors \w+ ON [\w.]+=[\w.]+", "", base)
+        rows = db.execute(f"SELECT {select}, {kcols} {base} WHERE {main}.rowid IN (SELECT {main}.rowid {inner}{pw} "
+                          f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
+                          [*pargs, f.limit + 1, f.offset]).fetchall()
+    else:
+        rows = db.execute(f"SELECT {select}, {kcols} {base}{pw} ORDER BY {order} LIMIT ? OFFSET ?",
+                          [*pargs, f.limit + 1, f.offset]).fetchall()
     nxt = cursor([rows[f.limit - 1][f"_k{i}"] for i in range(len(keys))]) if len(rows) > f.limit else None
     items = []
     for r in rows[:f.limit]:
@@ -200,8 +207,9 @@ def list_articles(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     if f.type:
         if f.type not in ("original", "copied"):
             raise BadQuery("type for articles is 'original' (no copied paragraph) or 'copied'")
+        # EXISTS per article: the list is read in date order and stops at the page's end
         neg = "" if f.type == "copied" else "NOT "
-        where.append(f"a.id {neg}IN (SELECT article_id FROM copied_paragraphs)")
+        where.append(f"{neg}EXISTS (SELECT 1 FROM copied_paragraphs cp WHERE cp.article_id=a.id)")
     select = ("a.id, a.path, a.outlet, a.dateline, a.published, a.published_source, a.title, "
               "(SELECT story_id FROM story_articles WHERE article_id=a.id) AS story_id")
     base = "FROM articles a"
@@ -212,7 +220,10 @@ def list_articles(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         args.append(_fts(f.q))
         select += ", snippet(articles_fts, 1, char(2), char(3), '…', 14) AS snippet"
         order = "articles_fts.rank, a.id"
-    return _page(db, select, base, where, args, order, f, dict)
+        if len(where) == 1:  # the search alone: counted in the full-text index, no article read
+            return _page(db, select, base, where, args, order, f, dict, count_base="FROM articles_fts")
+        return _page(db, select, base, where, args, order, f, dict)
+    return _page(db, select, base, where, args, order, f, dict, main="a")
 
 
 def _records(db: sqlite3.Connection, f: Filters, actor_cols: tuple[str, ...], type_sql: str, select: str,
@@ -232,7 +243,7 @@ def _records(db: sqlite3.Connection, f: Filters, actor_cols: tuple[str, ...], ty
     if f.q and text_col:
         where.append(f"{text_col} LIKE ?")
         args.append(f"%{f.q}%")
-    return _page(db, select, base, where, args, order, f, dict)
+    return _page(db, select, base, where, args, order, f, dict, main=base.split()[2])
 
 
 def list_quotes(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -287,20 +298,31 @@ def list_actors(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     sargs: list[Any] = []
     _article_filters(db, f, sub, sargs)
     if sub:
-        where.append("ac.id IN (SELECT aa.actor_id FROM article_actors aa JOIN articles a ON a.id=aa.article_id "
-                     f"WHERE {' AND '.join(sub)})")
-        args.extend(sargs)
+        # the actors of those articles, found once (not again by the count and by the page), as
+        # a list of ids when it fits in SQLite's bound parameters
+        named_sql = ("SELECT DISTINCT aa.actor_id FROM article_actors aa JOIN articles a ON a.id=aa.article_id "
+                     f"WHERE {' AND '.join(sub)}")
+        named = [r[0] for r in db.execute(named_sql + " LIMIT 10001", sargs)]
+        if len(named) <= 10000:
+            where.append(f"ac.id IN ({_in(named)})")
+            args.extend(named)
+        else:
+            where.append(f"ac.id IN ({named_sql})")
+            args.extend(sargs)
+
     def row(r: sqlite3.Row) -> dict[str, Any]:
         d = _actor_row(r)
-        d["quotes"] = d["quotes"] or 0
+        d["quotes"] = d.pop("nq")
         d["articles"] = db.execute("SELECT count(DISTINCT article_id) FROM article_actors WHERE actor_id=?",
                                    (r["id"],)).fetchone()[0]
         return d
 
-    return _page(db, "ac.*, qc.n AS quotes",
-                 "FROM actors ac LEFT JOIN (SELECT speaker_id, count(*) AS n FROM quotes GROUP BY speaker_id) qc "
-                 "ON qc.speaker_id=ac.id", where, args, "qc.n IS NULL, qc.n DESC, ac.name, ac.id", f, row,
-                 count_base="FROM actors ac")
+    # the filters apply inside, so quotes are counted (through the speaker index) for the matching
+    # actors only; LIMIT -1 keeps SQLite from flattening the count into every use of it
+    w = (" WHERE " + " AND ".join(where)) if where else ""
+    return _page(db, "ac.*", "FROM (SELECT ac.*, (SELECT count(*) FROM quotes q WHERE q.speaker_id=ac.id) AS nq "
+                 f"FROM actors ac{w} LIMIT -1) ac", [], args, "ac.nq = 0, ac.nq DESC, ac.name, ac.id", f, row,
+                 count_base=f"FROM actors ac{w}")
 
 
 def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -402,6 +424,16 @@ def story(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
     out = _story_row(db, rid)
     out.update(story_views.load(db, rid))
     return out
+
+
+def story_page(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
+    """What the story page needs: the story row with its stored, pre-rendered sections
+    (``sections_html``, ``n_articles``, ``n_copied``) when they can be trusted, else ``story``."""
+    row = _story_row(db, rid)
+    page = story_views.stored_page(db, rid)
+    if page is None:
+        return story(db, rid)
+    return {**row, "n_articles": page["n_articles"], "n_copied": page["n_copied"], "sections_html": page["html"]}
 
 
 def story_json(db: sqlite3.Connection, rid: str) -> str:

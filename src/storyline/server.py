@@ -10,10 +10,11 @@ import sqlite3
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import Markup
 
 from . import queries, web
 from .queries import BadQuery, Filters, NotFound
@@ -24,18 +25,7 @@ DESCRIPTION = ("Read-only access to a storyline store: stories, articles (with f
                "paging), or use offset.")
 
 
-class Links:
-    """Where the UI links to, in the served site."""
-
-    api = True
-
-    @staticmethod
-    def story(sid: str) -> str:
-        return f"/stories/{quote(sid)}"
-
-    @staticmethod
-    def article(aid: str, frag: str | None = None) -> str:
-        return f"/articles/{quote(aid)}" + (f"#{quote(frag)}" if frag else "")
+Links = web.Links
 
 
 def _filters(actor: str | None = Query(None, description="actor id, or part of a name or alias"),
@@ -107,7 +97,10 @@ def create_app(db_path: str) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_story(story_id: str, db: sqlite3.Connection = DB) -> str:
-        return web.render("story.html", s=queries.story(db, story_id), href=Links)
+        s = queries.story_page(db, story_id)
+        if "sections_html" in s:  # rendered at aggregation from the same templates, escaped there
+            s["sections_html"] = Markup(s["sections_html"])
+        return web.render("story.html", s=s, href=Links)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_article(article_id: str, db: sqlite3.Connection = DB) -> str:

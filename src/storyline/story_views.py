@@ -36,8 +36,25 @@ from typing import Any
 
 from .stories import copied_map, in_copied, positions, story_article_ids, tables, timeline
 
-VERSION = 1            # bump when compute() changes what a view holds: older rows are then ignored
+VERSION = 2            # bump when compute() changes what a view holds: older rows are then ignored
 BACKFILL_PER_PASS = 20  # stories without a view (older stores) given one per aggregation pass
+
+
+def version() -> str:
+    """The version a stored row must carry to be served: VERSION and the code that renders the
+    stored page sections (templates, charts), so a changed template never serves an old page."""
+    global _VERSION
+    if _VERSION is None:
+        from importlib import resources
+
+        root = resources.files("storyline")
+        src = "".join(root.joinpath(*p).read_text(encoding="utf-8")
+                      for p in (("templates", "_macros.html"), ("web.py",)))
+        _VERSION = f"{VERSION}:{_hash(src)}"
+    return _VERSION
+
+
+_VERSION: str | None = None
 
 
 def _in(ids: list[str] | set[str]) -> str:
@@ -202,13 +219,13 @@ def public(view: dict[str, Any]) -> dict[str, Any]:
 
 
 # ---- reading --------------------------------------------------------------------------------
-def stored_json(db: sqlite3.Connection, sid: str) -> str | None:
-    """The stored view of a story as JSON text, or None when there is none or it cannot be
+def _trusted(db: sqlite3.Connection, sid: str, column: str) -> str | None:
+    """A column of a story's stored view row, or None when there is none or it cannot be
     trusted (another version, or an actor renamed or merged since it was built)."""
     if "story_views" not in tables(db):
         return None
-    r = db.execute("SELECT version, view, actors FROM story_views WHERE story_id=?", (sid,)).fetchone()
-    if r is None or r[0] != VERSION:
+    r = db.execute(f"SELECT version, {column}, actors FROM story_views WHERE story_id=?", (sid,)).fetchone()
+    if r is None or r[0] != version() or r[1] is None:
         return None
     names: dict[str, str] = json.loads(r[2] or "{}")
     if names:
@@ -217,6 +234,27 @@ def stored_json(db: sqlite3.Connection, sid: str) -> str | None:
         if now != names:
             return None
     return str(r[1])
+
+
+def stored_json(db: sqlite3.Connection, sid: str) -> str | None:
+    """The stored view of a story as JSON text, or None (see ``_trusted``)."""
+    return _trusted(db, sid, "view")
+
+
+def stored_page(db: sqlite3.Connection, sid: str) -> dict[str, Any] | None:
+    """The stored page sections of a story (``html``, ``n_articles``, ``n_copied``), or None."""
+    text = _trusted(db, sid, "page")
+    return json.loads(text) if text is not None else None
+
+
+def _page(sid: str, view: dict[str, Any]) -> str | None:
+    """The page sections rendered from a view, as JSON; None without the server's templates."""
+    try:
+        from . import web
+    except ImportError:  # jinja2 comes with the [server] extra: pages are then rendered when served
+        return None
+    return json.dumps({"n_articles": len(view["articles"]), "n_copied": len(view["copied"]),
+                       "html": web.story_sections({**view, "id": sid})}, ensure_ascii=False)
 
 
 def load(db: sqlite3.Connection, sid: str) -> dict[str, Any]:
@@ -236,10 +274,12 @@ def write(db: sqlite3.Connection, sids: list[str] | set[str], groups: _Groups | 
             db.execute("DELETE FROM story_views WHERE story_id=?", (sid,))
             continue
         v = compute(db, sid, groups)
-        db.execute("INSERT OR REPLACE INTO story_views VALUES (?,?,?,?,?,?,?)",
-                   (sid, VERSION, json.dumps(public(v), ensure_ascii=False, separators=(",", ":")),
+        view = public(v)
+        db.execute("INSERT OR REPLACE INTO story_views (story_id, version, view, actors, groups_key, dates_key, "
+                   "updated, page) VALUES (?,?,?,?,?,?,?,?)",
+                   (sid, version(), json.dumps(view, ensure_ascii=False, separators=(",", ":")),
                     json.dumps(v["_actors"], ensure_ascii=False, sort_keys=True),
-                    json.dumps(v["_groups_key"], sort_keys=True), v["_dates_key"], now))
+                    json.dumps(v["_groups_key"], sort_keys=True), v["_dates_key"], now, _page(sid, view)))
         db.executemany("INSERT OR REPLACE INTO story_view_actor_names VALUES (?,?)", sorted(v["_actors"].items()))
         n += 1
     return n
@@ -350,16 +390,20 @@ def refresh(db: sqlite3.Connection, touched: set[str], since: int) -> int:
         return 0
     groups = _Groups(db)
     todo = set(touched) | stale(db, since, groups)
-    todo |= {r[0] for r in db.execute(
-        "SELECT id FROM stories WHERE id NOT IN (SELECT story_id FROM story_views) ORDER BY id LIMIT ?",
-        (BACKFILL_PER_PASS,))}
+    todo |= set(_missing(db, BACKFILL_PER_PASS))
     n = write(db, todo, groups)
     db.execute("INSERT OR REPLACE INTO meta VALUES ('story_views_rowid', (SELECT COALESCE(max(rowid), 0) FROM articles))")
     return n
 
 
+def _missing(db: sqlite3.Connection, limit: int = -1) -> list[str]:
+    """Stories without a view of this version (a store built before story views, or by other code)."""
+    return [r[0] for r in db.execute("SELECT id FROM stories WHERE id NOT IN (SELECT story_id FROM story_views "
+                                     "WHERE version=?) ORDER BY id LIMIT ?", (version(), limit))]
+
+
 def backfill(db: sqlite3.Connection) -> int:
-    """Views for every story that has none (a store built before story views)."""
-    todo = [r[0] for r in db.execute("SELECT id FROM stories WHERE id NOT IN (SELECT story_id FROM story_views)")]
+    """Views for every story that has none of this version (a store built before story views)."""
+    todo = _missing(db)
     with db:
         return write(db, todo)
