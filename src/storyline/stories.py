@@ -165,7 +165,7 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
             _describe(db, sid)
         # the stored views of the stories this pass changed (the cross-article steps before
         # this one included: see story_views)
-        touched |= story_views._stories_of_articles(db, recopied)
+        touched |= story_views.stories_of_articles(db, recopied)
         story_views.refresh(db, touched, since)
         # bounded statistics for the query planner, so the read-only API picks index plans
         db.execute("PRAGMA analysis_limit=400")
