@@ -154,6 +154,8 @@ def measure(db: str, requests: int) -> list[dict[str, object]]:
         aid = json.loads(_get(base + f"/api/articles?story={sid}&limit=1")[2])["items"][0]["id"]
         qid = json.loads(_get(base + "/api/quotes?limit=1&offset=777")[2])["items"][0]["id"]
         actor = json.loads(_get(base + "/api/actors?type=person&limit=1")[2])["items"][0]["name"]
+        # the cursor of the page at offset 20000, for keyset paging (old servers give no `next`)
+        deep = json.loads(_get(base + "/api/quotes?limit=50&offset=19950")[2]).get("next")
         a = urllib.request.quote(actor)
         cases = {
             "/api/stories": ["/api/stories", "/api/stories?offset=100", f"/api/stories?actor={a}",
@@ -167,6 +169,7 @@ def measure(db: str, requests: int) -> list[dict[str, object]]:
             "/api/articles/{id}": [f"/api/articles/{aid}"],
             "/api/quotes": ["/api/quotes", "/api/quotes?offset=20000", f"/api/quotes?actor={a}",
                             "/api/quotes?type=direct&outlet=KNA", "/api/quotes?date_from=2024-06-01&date_to=2024-06-07"],
+            **({"/api/quotes?after= (keyset, page 401)": [f"/api/quotes?after={deep}"]} if deep else {}),
             "/api/quotes/{id}": [f"/api/quotes/{qid}"],
             "/api/claims": ["/api/claims", "/api/claims?type=killed", f"/api/claims?actor={a}",
                             "/api/claims?outlet=Nordpress&date_from=2024-02-01&date_to=2024-02-29"],

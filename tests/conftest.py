@@ -76,7 +76,7 @@ def web_db(tmp_path_factory):
     # the rows the other stages wrote are replaced by hand-made ones, so the filters are checked
     # against answers known in advance (test_server.py::test_real_records_are_served serves the real ones)
     con.executescript("DELETE FROM events; DELETE FROM event_clusters; DELETE FROM claim_groups; "
-                      "DELETE FROM statements;")
+                      "DELETE FROM statements; DELETE FROM statement_quotes;")
     korvel = con.execute("SELECT id FROM actors WHERE name='Anna Korvel'").fetchone()[0]
     karesh = con.execute("SELECT id FROM actors WHERE name='Karesh Foreign Ministry'").fetchone()[0]
     q = con.execute("SELECT id, article_id, start, \"end\" FROM quotes WHERE speaker_id=? ORDER BY article_id, start",
@@ -91,7 +91,14 @@ def web_db(tmp_path_factory):
     con.execute("INSERT INTO claim_groups VALUES (?,?,?,?,?,?,?)",
                 ("cg-killed", "killed", "Dravik", "2025-03-04", "conflict", "sources differ", json.dumps(killed)))
     con.execute("INSERT INTO statements VALUES (?,?,?,?)", ("st-1", "civilians first", korvel, json.dumps([q[0]])))
+    con.execute("INSERT INTO statement_quotes VALUES (?,?)", (q[0], "st-1"))
     con.commit()
+    # the stored story views were built from the rows just replaced: build them again
+    from storyline import story_views
+
+    con.row_factory = sqlite3.Row
+    with con:
+        story_views.write(con, [r[0] for r in con.execute("SELECT id FROM stories")])
     con.close()
     return db
 

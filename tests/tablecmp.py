@@ -3,7 +3,7 @@ import sqlite3
 
 from storyline.tables import data_tables
 
-CLOCK = {"ingested_at", "at"}
+CLOCK = {"ingested_at", "at", "updated"}  # updated: when a story view was built
 
 
 def table_rows(db: str) -> dict[str, list[tuple]]:

@@ -6,14 +6,15 @@ read when they exist and are empty otherwise, so the API works on any store.
 """
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sqlite3
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from .stories import copied_map, in_copied, positions, story_article_ids, tables, timeline
+from . import story_views
+from .stories import copied_map, tables
 
 MAX_LIMIT = 500
 
@@ -51,6 +52,7 @@ class Filters:
     q: str | None = None
     limit: int = 50
     offset: int = 0
+    after: str | None = None
 
     def check(self) -> None:
         import datetime as dt
@@ -66,6 +68,8 @@ class Filters:
             raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
         if self.offset < 0:
             raise BadQuery("offset must be 0 or more")
+        if self.after and self.offset:
+            raise BadQuery("give either after= (the `next` of the previous page) or offset=, not both")
 
 
 def _actor_ids(db: sqlite3.Connection, actor: str) -> list[str]:
@@ -78,16 +82,98 @@ def _in(ids: list[str]) -> str:
     return ",".join("?" * len(ids)) if ids else "NULL"
 
 
+def _order_keys(order: str) -> list[tuple[str, bool]]:
+    """An ORDER BY clause as (expression, descending) pairs (commas inside parentheses kept)."""
+    out, depth, cur = [], 0, ""
+    for ch in order + ",":
+        if ch == "," and depth == 0:
+            e = cur.strip()
+            desc = e.upper().endswith(" DESC")
+            out.append((e[:-5].strip() if desc else e, desc))
+            cur = ""
+            continue
+        depth += (ch == "(") - (ch == ")")
+        cur += ch
+    return out
+
+
+def cursor(values: list[Any]) -> str:
+    """The opaque ``next`` of a page: the sort key of its last row."""
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _uncursor(text: str, n: int) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        values = None
+    if not isinstance(values, list) or len(values) != n:
+        raise BadQuery("after= is not a cursor of this list; pass the `next` value of the previous page as it is")
+    return values
+
+
+def _after(keys: list[tuple[str, bool]], values: list[Any]) -> tuple[str, list[Any]]:
+    """SQL true for the rows that sort after ``values`` under ``keys``. SQLite sorts NULL first
+    ascending and last descending, so a NULL in the cursor is compared with IS NULL."""
+    sql = "0"
+    args: list[Any] = []
+    for (e, desc), v in reversed(list(zip(keys, values))):
+        e = e if re.fullmatch(r"[\w.]+", e) else f"({e})"
+        if v is None:
+            gt, gargs = ("0" if desc else f"{e} IS NOT NULL"), []
+            eq, eargs = f"{e} IS NULL", []
+        else:
+            gt, gargs = (f"({e} < ? OR {e} IS NULL)" if desc else f"{e} > ?"), [v]
+            eq, eargs = f"{e} = ?", [v]
+        sql, args = f"({gt} OR ({eq} AND {sql}))", [*gargs, *eargs, *args]
+    # the same as a range on the leading ascending keys, so an index on them is entered at the cursor
+    lead = []
+    for (e, desc), v in zip(keys, values):
+        if desc or v is None:
+            break
+        lead.append((e if re.fullmatch(r"[\w.]+", e) else f"({e})", v))
+    if lead:
+        sql = f"({', '.join(e for e, _ in lead)}) >= ({', '.join('?' * len(lead))}) AND {sql}"
+        args = [v for _, v in lead] + args
+    return sql, args
+
+
 def _page(db: sqlite3.Connection, select: str, base: str, where: list[str], args: list[Any], order: str,
-          f: Filters, row: Any, count_base: str | None = None) -> dict[str, Any]:
+          f: Filters, row: Any, count_base: str | None = None, main: str | None = None) -> dict[str, Any]:
+    """One page of a list: {total, limit, offset, items, next}. ``next`` is a cursor (keyset
+    paging): ``after=<next>`` gives the following page by seeking to it, where a deep ``offset``
+    walks every row before it. ``main``: the alias of the listed table; with it, an offset walks
+    only the rowids and sort keys (covering indexes), and only the page's rows are read in full."""
     w = (" WHERE " + " AND ".join(where)) if where else ""
     # joins that cannot change the count (actor names; articles when no filter reads them) are left out
     cbase = count_base or re.sub(r" LEFT JOIN actors \w+ ON [\w.]+=[\w.]+", "", base)
-    if not any("a." in x for x in where):
+    if count_base is None and not any("a." in x for x in where):
         cbase = re.sub(r" JOIN articles a ON a\.id=\w+\.article_id", "", cbase)
     total = db.execute(f"SELECT count(*) {cbase}{w}", args).fetchone()[0]
-    rows = db.execute(f"SELECT {select} {base}{w} ORDER BY {order} LIMIT ? OFFSET ?", [*args, f.limit, f.offset])
-    return {"total": total, "limit": f.limit, "offset": f.offset, "items": [row(r) for r in rows]}
+    keys = _order_keys(order)
+    kcols = ", ".join(f"{e} AS _k{i}" for i, (e, _) in enumerate(keys))
+    pwhere, pargs = list(where), list(args)
+    if f.after:
+        sql, more = _after(keys, _uncursor(f.after, len(keys)))
+        pwhere.append(sql)
+        pargs.extend(more)
+    pw = (" WHERE " + " AND ".join(pwhere)) if pwhere else ""
+    if main and f.offset:
+        inner = re.sub(r" LEFT JOIN actors \w+ ON [\w.]+=[\w.]+", "", base)
+        rows = db.execute(f"SELECT {select}, {kcols} {base} WHERE {main}.rowid IN (SELECT {main}.rowid {inner}{pw} "
+                          f"ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}",
+                          [*pargs, f.limit + 1, f.offset]).fetchall()
+    else:
+        rows = db.execute(f"SELECT {select}, {kcols} {base}{pw} ORDER BY {order} LIMIT ? OFFSET ?",
+                          [*pargs, f.limit + 1, f.offset]).fetchall()
+    nxt = cursor([rows[f.limit - 1][f"_k{i}"] for i in range(len(keys))]) if len(rows) > f.limit else None
+    items = []
+    for r in rows[:f.limit]:
+        d = row(r)
+        for i in range(len(keys)):
+            d.pop(f"_k{i}", None)
+        items.append(d)
+    return {"total": total, "limit": f.limit, "offset": f.offset, "items": items, "next": nxt}
 
 
 def _article_filters(db: sqlite3.Connection, f: Filters, where: list[str], args: list[Any], a: str = "a",
@@ -121,8 +207,9 @@ def list_articles(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     if f.type:
         if f.type not in ("original", "copied"):
             raise BadQuery("type for articles is 'original' (no copied paragraph) or 'copied'")
+        # EXISTS per article: the list is read in date order and stops at the page's end
         neg = "" if f.type == "copied" else "NOT "
-        where.append(f"a.id {neg}IN (SELECT article_id FROM copied_paragraphs)")
+        where.append(f"{neg}EXISTS (SELECT 1 FROM copied_paragraphs cp WHERE cp.article_id=a.id)")
     select = ("a.id, a.path, a.outlet, a.dateline, a.published, a.published_source, a.title, "
               "(SELECT story_id FROM story_articles WHERE article_id=a.id) AS story_id")
     base = "FROM articles a"
@@ -133,7 +220,10 @@ def list_articles(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
         args.append(_fts(f.q))
         select += ", snippet(articles_fts, 1, char(2), char(3), '…', 14) AS snippet"
         order = "articles_fts.rank, a.id"
-    return _page(db, select, base, where, args, order, f, dict)
+        if len(where) == 1:  # the search alone: counted in the full-text index, no article read
+            return _page(db, select, base, where, args, order, f, dict, count_base="FROM articles_fts")
+        return _page(db, select, base, where, args, order, f, dict)
+    return _page(db, select, base, where, args, order, f, dict, main="a")
 
 
 def _records(db: sqlite3.Connection, f: Filters, actor_cols: tuple[str, ...], type_sql: str, select: str,
@@ -153,7 +243,7 @@ def _records(db: sqlite3.Connection, f: Filters, actor_cols: tuple[str, ...], ty
     if f.q and text_col:
         where.append(f"{text_col} LIKE ?")
         args.append(f"%{f.q}%")
-    return _page(db, select, base, where, args, order, f, dict)
+    return _page(db, select, base, where, args, order, f, dict, main=base.split()[2])
 
 
 def list_quotes(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -171,7 +261,7 @@ def list_claims(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
 
 
 def _empty(f: Filters) -> dict[str, Any]:
-    return {"total": 0, "limit": f.limit, "offset": f.offset, "items": []}
+    return {"total": 0, "limit": f.limit, "offset": f.offset, "items": [], "next": None}
 
 
 def list_events(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -208,20 +298,31 @@ def list_actors(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
     sargs: list[Any] = []
     _article_filters(db, f, sub, sargs)
     if sub:
-        where.append("ac.id IN (SELECT aa.actor_id FROM article_actors aa JOIN articles a ON a.id=aa.article_id "
-                     f"WHERE {' AND '.join(sub)})")
-        args.extend(sargs)
+        # the actors of those articles, found once (not again by the count and by the page), as
+        # a list of ids when it fits in SQLite's bound parameters
+        named_sql = ("SELECT DISTINCT aa.actor_id FROM article_actors aa JOIN articles a ON a.id=aa.article_id "
+                     f"WHERE {' AND '.join(sub)}")
+        named = [r[0] for r in db.execute(named_sql + " LIMIT 10001", sargs)]
+        if len(named) <= 10000:
+            where.append(f"ac.id IN ({_in(named)})")
+            args.extend(named)
+        else:
+            where.append(f"ac.id IN ({named_sql})")
+            args.extend(sargs)
+
     def row(r: sqlite3.Row) -> dict[str, Any]:
         d = _actor_row(r)
-        d["quotes"] = d["quotes"] or 0
+        d["quotes"] = d.pop("nq")
         d["articles"] = db.execute("SELECT count(DISTINCT article_id) FROM article_actors WHERE actor_id=?",
                                    (r["id"],)).fetchone()[0]
         return d
 
-    return _page(db, "ac.*, qc.n AS quotes",
-                 "FROM actors ac LEFT JOIN (SELECT speaker_id, count(*) AS n FROM quotes GROUP BY speaker_id) qc "
-                 "ON qc.speaker_id=ac.id", where, args, "qc.n IS NULL, qc.n DESC, ac.name, ac.id", f, row,
-                 count_base="FROM actors ac")
+    # the filters apply inside, so quotes are counted (through the speaker index) for the matching
+    # actors only; LIMIT -1 keeps SQLite from flattening the count into every use of it
+    w = (" WHERE " + " AND ".join(where)) if where else ""
+    return _page(db, "ac.*", "FROM (SELECT ac.*, (SELECT count(*) FROM quotes q WHERE q.speaker_id=ac.id) AS nq "
+                 f"FROM actors ac{w} LIMIT -1) ac", [], args, "ac.nq = 0, ac.nq DESC, ac.name, ac.id", f, row,
+                 count_base=f"FROM actors ac{w}")
 
 
 def list_stories(db: sqlite3.Connection, f: Filters) -> dict[str, Any]:
@@ -306,103 +407,39 @@ def article(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
     return out
 
 
-def _claim_groups(db: sqlite3.Connection, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Claim groups of a story: issue-4 groups when stored, else the story's figures grouped by
-    what they count. A point conflicts when another source gives a different figure for the same
-    thing on the same date."""
-    by_id = {c["id"]: c for c in claims}
-    groups: list[dict[str, Any]] = []
-    if "claim_groups" in tables(db):
-        for g in db.execute('SELECT id, counts, "where", period, verdict, explanation, claim_ids FROM claim_groups '
-                            "ORDER BY id"):
-            members = [by_id[i] for i in json.loads(g["claim_ids"] or "[]") if i in by_id]
-            if members:
-                groups.append({"id": g["id"], "counts": g["counts"], "where": g["where"], "period": g["period"],
-                               "verdict": g["verdict"], "explanation": g["explanation"], "claims": members})
-    if not groups:
-        tmp: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for c in claims:
-            if c["counts"]:
-                tmp[c["counts"]].append(c)
-        for counts, members in sorted(tmp.items()):
-            if len(members) >= 2:
-                groups.append({"id": f"counts:{counts}", "counts": counts, "where": None, "period": None,
-                               "verdict": None, "explanation": None, "claims": members})
-    for g in groups:
-        conflicted = False
-        for c in g["claims"]:
-            c["source"] = c.get("claimed_by_name") or c.get("outlet") or "unattributed"
-            c["date"] = c.get("as_of") or c.get("published")
-        # on one date, independent sources giving different figures conflict
-        by_date: dict[Any, list[dict[str, Any]]] = defaultdict(list)
-        for c in g["claims"]:
-            c["conflict"] = False
-            if not c.get("copied"):
-                by_date[c["date"]].append(c)
-        for same in by_date.values():
-            figures = {(c["source"], c["low"] or c["value"], c["high"] or c["value"]) for c in same}
-            if len({f[0] for f in figures}) < 2 or len({f[1:] for f in figures}) < 2:
-                continue
-            for c in same:
-                fig = (c["low"] or c["value"], c["high"] or c["value"])
-                c["conflict"] = any(s != c["source"] and (lo, hi) != fig for s, lo, hi in figures)
-                conflicted |= c["conflict"]
-        if g["verdict"] is None:
-            g["verdict"] = "conflict" if conflicted else "consistent"
-        elif g["verdict"] == "conflict" and not conflicted:
-            for c in g["claims"]:
-                c["conflict"] = True
-    return groups
-
-
-def story(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
-    """Everything the story page shows: articles, timeline, positions, claim groups, the actor
-    graph (events) and quotes by speaker, with copied paragraphs marked."""
-    sid = rid
+def _story_row(db: sqlite3.Connection, sid: str) -> dict[str, Any]:
     if "stories" not in tables(db):
         raise NotFound(f"no story {sid}")
     r = db.execute("SELECT * FROM stories WHERE id=?", (sid,)).fetchone()
     if r is None:
         raise NotFound(f"no story {sid}")
-    out = dict(r)
-    ids = story_article_ids(db, sid)
-    out["article_ids"] = sorted(ids)
-    q = _in(ids)
-    out["articles"] = [dict(x) for x in db.execute(
-        f"SELECT id, path, outlet, published, published_source, title FROM articles WHERE id IN ({q}) "
-        "ORDER BY published IS NULL, published, id", ids)]
-    copied = copied_map(db, ids)
-    out["copied"] = [{"article_id": aid, **c} for aid in ids for c in copied.get(aid, [])]
-    claims = [dict(x) for x in db.execute(
-        f"SELECT c.*, a.outlet, a.published, ac.name AS claimed_by_name FROM claims c JOIN articles a ON "
-        f"a.id=c.article_id LEFT JOIN actors ac ON ac.id=c.claimed_by_id WHERE c.article_id IN ({q}) "
-        "ORDER BY a.published, c.article_id, c.start", ids)]
-    for c in claims:
-        c["copied"] = bool(in_copied(copied.get(c["article_id"], []), c["start"]))
-    out["claim_groups"] = _claim_groups(db, claims)
-    out["timeline"] = timeline(db, sid, ids=ids, copied=copied)
-    for i in out["timeline"]:
-        i["date"] = i["date"] or "undated"
-    out["positions"] = positions(db, sid, ids=ids, copied=copied)
-    speakers: dict[str, dict[str, Any]] = {}
-    for x in db.execute(
-            f"SELECT q.id, q.article_id, q.kind, q.text, q.start, q.speaker_id, ac.name, ac.kind AS actor_kind, "
-            f"a.outlet, a.published FROM quotes q JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON "
-            f"ac.id=q.speaker_id WHERE q.article_id IN ({q}) ORDER BY a.published, q.article_id, q.start", ids):
-        key = x["speaker_id"] or "?"
-        sp = speakers.setdefault(key, {"actor_id": x["speaker_id"], "name": x["name"] or "unattributed",
-                                       "kind": x["actor_kind"], "quotes": []})
-        d = dict(x)
-        d["copied"] = bool(in_copied(copied.get(x["article_id"], []), x["start"]))
-        sp["quotes"].append(d)
-    out["speakers"] = sorted(speakers.values(), key=lambda s: (-len(s["quotes"]), s["name"]))
-    edges: dict[tuple[str, str, str], int] = defaultdict(int)
-    if "events" in tables(db):
-        for e in db.execute(
-                f"SELECT COALESCE(ac.name, e.actor_text) AS a, COALESCE(rc.name, e.recipient_text) AS r, e.event_type "
-                f"FROM events e LEFT JOIN actors ac ON ac.id=e.actor_id LEFT JOIN actors rc ON rc.id=e.recipient_id "
-                f"WHERE e.article_id IN ({q}) AND COALESCE(ac.name, e.actor_text) IS NOT NULL", ids):
-            edges[(e["a"], e["r"] or "", e["event_type"] or "?")] += 1
-    out["graph"] = [{"actor": a, "recipient": r or None, "event_type": t, "count": n}
-                    for (a, r, t), n in sorted(edges.items())]
+    return dict(r)
+
+
+def story(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
+    """Everything the story page shows: articles, timeline, positions, claim groups, the actor
+    graph (events) and quotes by speaker, with copied paragraphs marked. Title, summary and dates
+    are read live; the rest is the view stored at aggregation (``story_views``), or computed now
+    when there is none that can be trusted."""
+    out = _story_row(db, rid)
+    out.update(story_views.load(db, rid))
     return out
+
+
+def story_page(db: sqlite3.Connection, rid: str) -> dict[str, Any]:
+    """What the story page needs: the story row with its stored, pre-rendered sections
+    (``sections_html``, ``n_articles``, ``n_copied``) when they can be trusted, else ``story``."""
+    row = _story_row(db, rid)
+    page = story_views.stored_page(db, rid)
+    if page is None:
+        return story(db, rid)
+    return {**row, "n_articles": page["n_articles"], "n_copied": page["n_copied"], "sections_html": page["html"]}
+
+
+def story_json(db: sqlite3.Connection, rid: str) -> str:
+    """``story`` as JSON text; a stored view is spliced in as stored, without parsing it."""
+    row = _story_row(db, rid)
+    view = story_views.stored_json(db, rid)
+    if view is None:
+        return json.dumps({**row, **story_views.public(story_views.compute(db, rid))}, ensure_ascii=False)
+    return json.dumps(row, ensure_ascii=False)[:-1] + "," + view[1:]

@@ -10,31 +10,22 @@ import sqlite3
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from markupsafe import Markup
 
 from . import queries, web
 from .queries import BadQuery, Filters, NotFound
 
 DESCRIPTION = ("Read-only access to a storyline store: stories, articles (with full-text search), quotes, claims, "
                "events and actors. Every list is filterable and paginated and answers "
-               "{total, limit, offset, items}.")
+               "{total, limit, offset, items, next}; pass next as after= for the following page (keyset "
+               "paging), or use offset.")
 
 
-class Links:
-    """Where the UI links to, in the served site."""
-
-    api = True
-
-    @staticmethod
-    def story(sid: str) -> str:
-        return f"/stories/{quote(sid)}"
-
-    @staticmethod
-    def article(aid: str, frag: str | None = None) -> str:
-        return f"/articles/{quote(aid)}" + (f"#{quote(frag)}" if frag else "")
+Links = web.Links
 
 
 def _filters(actor: str | None = Query(None, description="actor id, or part of a name or alias"),
@@ -49,9 +40,12 @@ def _filters(actor: str | None = Query(None, description="actor id, or part of a
              q: str | None = Query(None, description="text search (articles: FTS5 full text; quotes, stories, "
                                                      "actors: substring)"),
              limit: int = Query(50, ge=1, le=queries.MAX_LIMIT, description="page size"),
-             offset: int = Query(0, ge=0, description="records to skip")) -> Filters:
+             offset: int = Query(0, ge=0, description="records to skip (a deep offset walks every row before "
+                                                      "it: prefer after=)"),
+             after: str | None = Query(None, description="cursor: the `next` of the previous page; the page "
+                                                         "after it, found by seeking (keyset paging)")) -> Filters:
     return Filters(actor=actor, outlet=outlet, date_from=date_from, date_to=date_to, type=type, story=story,
-                   article=article, q=q, limit=limit, offset=offset)
+                   article=article, q=q, limit=limit, offset=offset, after=after)
 
 
 def create_app(db_path: str) -> FastAPI:
@@ -83,7 +77,7 @@ def create_app(db_path: str) -> FastAPI:
 
     # ---- JSON API ------------------------------------------------------------------------
     for kind, lister, getter, what in (
-            ("stories", queries.list_stories, queries.story,
+            ("stories", queries.list_stories, queries.story_json,
              "filter by actor, outlet, dates (stories active in the range), type multi_outlet/single_outlet"),
             ("articles", queries.list_articles, queries.article,
              "?q= searches titles and text (SQLite FTS5, all words must occur; results carry a snippet)"),
@@ -103,7 +97,10 @@ def create_app(db_path: str) -> FastAPI:
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_story(story_id: str, db: sqlite3.Connection = DB) -> str:
-        return web.render("story.html", s=queries.story(db, story_id), href=Links)
+        s = queries.story_page(db, story_id)
+        if "sections_html" in s:  # rendered at aggregation from the same templates, escaped there
+            s["sections_html"] = Markup(s["sections_html"])
+        return web.render("story.html", s=s, href=Links)
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
     def ui_article(article_id: str, db: sqlite3.Connection = DB) -> str:
@@ -134,8 +131,10 @@ def _add_kind(app: FastAPI, kind: str, lister: Any, getter: Any, what: str, F: A
     def list_(f: Filters = F, db: sqlite3.Connection = DB) -> dict[str, Any]:
         return lister(db, f)
 
-    def get_(record_id: str, db: sqlite3.Connection = DB) -> dict[str, Any]:
-        return getter(db, rid=record_id)
+    def get_(record_id: str, db: sqlite3.Connection = DB) -> Any:
+        out = getter(db, rid=record_id)
+        # JSON text (a stored story view) is served as it is, not parsed and encoded again
+        return Response(out, media_type="application/json") if isinstance(out, str) else out
 
     app.add_api_route(f"/api/{kind}", list_, methods=["GET"], summary=kind.capitalize(), description=what,
                       tags=["api"], operation_id=f"list_{kind}")

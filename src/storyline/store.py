@@ -87,6 +87,14 @@ CREATE TABLE IF NOT EXISTS statements (id TEXT PRIMARY KEY, text TEXT, speaker_i
 CREATE TABLE IF NOT EXISTS statement_quotes (quote_id TEXT PRIMARY KEY, statement_id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS quote_grams (hash INTEGER NOT NULL, quote_id TEXT NOT NULL, PRIMARY KEY (hash, quote_id))
   WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_views (story_id TEXT PRIMARY KEY, version TEXT, view TEXT /*JSON*/,
+  actors TEXT /*JSON {id: name}*/, groups_key TEXT, dates_key TEXT, updated TEXT, page TEXT /*JSON*/);
+CREATE TABLE IF NOT EXISTS story_view_actor_names (actor_id TEXT PRIMARY KEY, name TEXT);
+CREATE INDEX IF NOT EXISTS claims_counts_article ON claims(counts, article_id);
+CREATE INDEX IF NOT EXISTS claim_groups_by_counts ON claim_groups(counts);
+CREATE INDEX IF NOT EXISTS copied_paragraphs_by_source ON copied_paragraphs(source_article_id, source_start);
+CREATE INDEX IF NOT EXISTS quotes_article_start_id ON quotes(article_id, start, id);
+CREATE INDEX IF NOT EXISTS article_actors_by_article ON article_actors(article_id, actor_id);
 """
 SCHEMA_VERSION = "1"
 

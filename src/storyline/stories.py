@@ -146,9 +146,13 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
     q = ",".join("?" * len(article_ids))
     rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
                       "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
+    from . import story_views
+
+    since = story_views.mark(db)
     with db:
+        recopied: set[str] = set()
         for r in rows:
-            _mark_copies(db, r["id"], r["text"], r["published"])
+            recopied |= _mark_copies(db, r["id"], r["text"], r["published"])
         touched: set[str] = set()
         for r in rows:
             if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
@@ -159,14 +163,21 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
                 db.execute("INSERT OR IGNORE INTO story_outlets VALUES (?,?)", (sid, r["outlet"]))
         for sid in sorted(touched):
             _describe(db, sid)
+        # the stored views of the stories this pass changed (the cross-article steps before
+        # this one included: see story_views)
+        touched |= story_views.stories_of_articles(db, recopied)
+        story_views.refresh(db, touched, since)
         # bounded statistics for the query planner, so the read-only API picks index plans
         db.execute("PRAGMA analysis_limit=400")
         db.execute("ANALYZE")
 
 
-def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> None:
+def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> set[str]:
+    """Mark the copied paragraphs of one article; returns the other articles whose paragraphs
+    it re-marked (as copies of this earlier original)."""
+    recopied: set[str] = set()
     if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
-        return
+        return recopied
 
     def rank(a: str, pub: str | None = None) -> tuple[str, str]:
         if pub is None and a != aid:
@@ -214,6 +225,10 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
                        "AND source_start=?", (aid, s, oa, os_))
             db.execute("INSERT OR REPLACE INTO copied_paragraphs VALUES (?,?,?,?,?,?)",
                        (oa, os_, _para_end(db, oa, os_), aid, s, round(share, 3)))
+        # every copy of the paragraph now names this report as its source
+        recopied |= {r[0] for r in db.execute("SELECT article_id FROM copied_paragraphs WHERE source_article_id=? "
+                                              "AND source_start=?", (aid, s))}
+    return recopied
 
 
 def _para_end(db: sqlite3.Connection, aid: str, start: int) -> int:
@@ -461,8 +476,7 @@ def timeline(db: sqlite3.Connection, sid: str, limit: int = 400, ids: list[str] 
     covered: set[str] = set()
     if "statements" in have:
         # issue-3 statements: one entry per statement, dated by its earliest quote in the story
-        for st in db.execute("SELECT s.id, s.text, s.quote_ids, ac.name FROM statements s LEFT JOIN actors ac "
-                             "ON ac.id=s.speaker_id ORDER BY s.id"):
+        for st in _statements_of(db, have, list(quotes)):
             mine = sorted((quotes[x] for x in json.loads(st["quote_ids"] or "[]") if x in quotes),
                           key=lambda r: (r["published"] or "9999", r["article_id"], r["start"]))
             if not mine:
@@ -483,6 +497,21 @@ def timeline(db: sqlite3.Connection, sid: str, limit: int = 400, ids: list[str] 
     order = {"article": 0, "event": 1, "statement": 2}
     items.sort(key=lambda i: (i["date"] or "9999", i["article_id"], order[i["kind"]], i["id"]))
     return items[:limit]
+
+
+def _statements_of(db: sqlite3.Connection, have: set[str], quote_ids: list[str]) -> list[sqlite3.Row]:
+    """The statements holding some of these quotes, by id: looked up through ``statement_quotes``
+    when the statements stage keeps it, else every statement is read."""
+    sql = "SELECT s.id, s.text, s.quote_ids, ac.name FROM statements s LEFT JOIN actors ac ON ac.id=s.speaker_id"
+    if "statement_quotes" not in have or not db.execute("SELECT 1 FROM statement_quotes LIMIT 1").fetchone():
+        return db.execute(sql + " ORDER BY s.id").fetchall()
+    sids: set[str] = set()
+    for k in range(0, len(quote_ids), 500):
+        part = quote_ids[k:k + 500]
+        sids |= {r[0] for r in db.execute(
+            f"SELECT statement_id FROM statement_quotes WHERE quote_id IN ({','.join('?' * len(part))})", part)}
+    ids = sorted(sids)
+    return db.execute(sql + f" WHERE s.id IN ({','.join('?' * len(ids)) or 'NULL'}) ORDER BY s.id", ids).fetchall()
 
 
 def story_rows(db: sqlite3.Connection) -> list[dict[str, Any]]:

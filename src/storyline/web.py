@@ -11,6 +11,7 @@ import html
 import math
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
@@ -216,6 +217,26 @@ def actor_graph(edges: list[dict[str, Any]], width: int = 640, height: int = 420
                      f'</text></g>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+class Links:
+    """Where the UI links to, in the served site."""
+
+    api = True
+
+    @staticmethod
+    def story(sid: str) -> str:
+        return f"/stories/{quote(sid)}"
+
+    @staticmethod
+    def article(aid: str, frag: str | None = None) -> str:
+        return f"/articles/{quote(aid)}" + (f"#{quote(frag)}" if frag else "")
+
+
+def story_sections(s: dict[str, Any]) -> str:
+    """The sections of a story page (all but title, dates and summary) as served, from a story
+    view: stored with the view at aggregation, so the page is not rendered per request."""
+    return str(env().get_template("_macros.html").module.story_sections(s, Links))  # type: ignore[attr-defined]
 
 
 def snippet(s: str | None) -> Markup:

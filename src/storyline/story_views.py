@@ -1,0 +1,414 @@
+"""Story views: everything the story page and ``/api/stories/{id}`` show, computed once per story
+when aggregation changes it and stored as JSON in ``story_views``.
+
+A story's view (articles, copied paragraphs, claim groups with their conflicts, timeline,
+positions, quotes by speaker, actor graph, and the page's sections rendered to HTML) reads
+thousands of rows for a long story; computing it on every request cost 200–340 ms for a
+347-article story of a 10,000-article store, reading it back costs 15–40 ms. ``refresh`` computes the views of
+the stories a pass changed, at the end of ``stories.aggregate`` (the last cross-article step,
+after dates, claim groups, event clusters and statements). A view goes stale when:
+
+- an article joins the story (``stories.aggregate`` knows which stories it touched);
+- one of its paragraphs is found to be the copy of a newer report's earlier original
+  (``_mark_copies`` says which older articles it re-marked);
+- the claim groups it shows change: per counted class, a hash of the groups restricted to the
+  story's claims is kept (``groups_key``) and compared for the classes the new articles count;
+- a statement holding one of its quotes changes: statements only change when a new quote joins
+  them, so the statements of the new articles' quotes lead to every story concerned;
+- an actor it names is renamed or merged into another (``story_view_actor_names`` keeps the
+  names the views were built with);
+- the corpus's median year changes, so ``Store.resolve_dates`` may re-date older articles
+  (``dates_key``, a hash of the members' dates, is compared then).
+
+Event clusters are not part of a view (it shows events, not their clusters), so a pass that
+only regroups clusters leaves views as they are.
+
+Reading never trusts a view blindly: a view of another version, or one naming an actor whose
+name is no longer the stored one, is ignored and the view is computed on the fly, as it is for
+a story without a row (a store from before this table; the server opens stores read-only and
+never writes). ``compute`` is the one definition of a view; ``load`` only returns what
+``compute`` stored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from .stories import copied_map, in_copied, positions, story_article_ids, tables, timeline
+
+VERSION = 2            # bump when compute() changes what a view holds: older rows are then ignored
+BACKFILL_PER_PASS = 20  # stories without a view (older stores) given one per aggregation pass
+
+
+def version() -> str:
+    """The version a stored row must carry to be served: VERSION and the code that renders the
+    stored page sections (templates, charts), so a changed template never serves an old page."""
+    global _VERSION
+    if _VERSION is None:
+        from importlib import resources
+
+        root = resources.files("storyline")
+        src = "".join(root.joinpath(*p).read_text(encoding="utf-8")
+                      for p in (("templates", "_macros.html"), ("web.py",)))
+        _VERSION = f"{VERSION}:{_hash(src)}"
+    return _VERSION
+
+
+_VERSION: str | None = None
+
+
+def _in(ids: list[str] | set[str]) -> str:
+    return ",".join("?" * len(ids)) if ids else "NULL"
+
+
+def _hash(obj: Any) -> str:
+    return hashlib.blake2b(json.dumps(obj, sort_keys=True, ensure_ascii=False).encode(), digest_size=12).hexdigest()
+
+
+# ---- claim groups ---------------------------------------------------------------------------
+class _Groups:
+    """Stored claim groups by counted class, loaded once per class (one pass reuses them)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.have = "claim_groups" in tables(db)
+        self.by_class: dict[Any, list[tuple[dict[str, Any], list[str]]]] = {}
+
+    def of_class(self, counts: Any) -> list[tuple[dict[str, Any], list[str]]]:
+        if counts not in self.by_class:
+            rows = self.db.execute('SELECT id, counts, "where", period, verdict, explanation, claim_ids '
+                                   "FROM claim_groups WHERE counts=? ORDER BY id", (counts,)) if self.have else []
+            self.by_class[counts] = [({k: r[k] for k in ("id", "counts", "where", "period", "verdict",
+                                                         "explanation")}, json.loads(r["claim_ids"] or "[]"))
+                                     for r in rows]
+        return self.by_class[counts]
+
+    def raw(self, claims: list[dict[str, Any]]) -> dict[Any, list[tuple[dict[str, Any], list[str]]]]:
+        """Per counted class, the stored groups holding some of these claims, with those claims' ids."""
+        ids_by_class: dict[Any, set[str]] = defaultdict(set)
+        for c in claims:
+            ids_by_class[c["counts"]].add(c["id"])
+        out: dict[Any, list[tuple[dict[str, Any], list[str]]]] = {}
+        for counts, ids in ids_by_class.items():
+            if counts is None:
+                continue
+            # the members in the group's own order (as the group lists them)
+            mine = [(g, [i for i in members if i in ids]) for g, members in self.of_class(counts)]
+            out[counts] = [(g, m) for g, m in mine if m]
+        return out
+
+    def keys(self, claims: list[dict[str, Any]]) -> dict[str, str]:
+        """Per counted class, a hash of what the story shows of its groups."""
+        return {str(k): _hash([[g, m] for g, m in v]) for k, v in self.raw(claims).items()}
+
+
+def claim_groups(groups: _Groups, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claim groups of a story: issue-4 groups when stored, else the story's figures grouped by
+    what they count. A point conflicts when another source gives a different figure for the same
+    thing on the same date."""
+    by_id = {c["id"]: c for c in claims}
+    found = sorted(((g, m) for v in groups.raw(claims).values() for g, m in v), key=lambda x: x[0]["id"])
+    out: list[dict[str, Any]] = [{**g, "claims": [by_id[i] for i in m]} for g, m in found]
+    if not out:
+        tmp: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for c in claims:
+            if c["counts"]:
+                tmp[c["counts"]].append(c)
+        for counts, members in sorted(tmp.items()):
+            if len(members) >= 2:
+                out.append({"id": f"counts:{counts}", "counts": counts, "where": None, "period": None,
+                            "verdict": None, "explanation": None, "claims": members})
+    for g in out:
+        _mark_conflicts(g)
+    return out
+
+
+def _mark_conflicts(g: dict[str, Any]) -> None:
+    conflicted = False
+    for c in g["claims"]:
+        c["source"] = c.get("claimed_by_name") or c.get("outlet") or "unattributed"
+        c["date"] = c.get("as_of") or c.get("published")
+    # on one date, independent sources giving different figures conflict
+    by_date: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for c in g["claims"]:
+        c["conflict"] = False
+        if not c.get("copied"):
+            by_date[c["date"]].append(c)
+    for same in by_date.values():
+        figures = {(c["source"], c["low"] or c["value"], c["high"] or c["value"]) for c in same}
+        if len({f[0] for f in figures}) < 2 or len({f[1:] for f in figures}) < 2:
+            continue
+        for c in same:
+            fig = (c["low"] or c["value"], c["high"] or c["value"])
+            c["conflict"] = any(s != c["source"] and (lo, hi) != fig for s, lo, hi in figures)
+            conflicted |= c["conflict"]
+    if g["verdict"] is None:
+        g["verdict"] = "conflict" if conflicted else "consistent"
+    elif g["verdict"] == "conflict" and not conflicted:
+        for c in g["claims"]:
+            c["conflict"] = True
+
+
+# ---- computing a view -----------------------------------------------------------------------
+def _dates_key(articles: list[dict[str, Any]]) -> str:
+    return _hash(sorted([a["id"], a["published"]] for a in articles))
+
+
+def compute(db: sqlite3.Connection, sid: str, groups: _Groups | None = None) -> dict[str, Any]:
+    """The view of one story (without the ``stories`` row: title, summary and dates are read
+    live). Keys starting with ``_`` are bookkeeping for ``refresh`` and are not served."""
+    groups = groups or _Groups(db)
+    have = tables(db)
+    ids = story_article_ids(db, sid)
+    q = _in(ids)
+    out: dict[str, Any] = {"article_ids": sorted(ids)}
+    out["articles"] = [dict(x) for x in db.execute(
+        f"SELECT id, path, outlet, published, published_source, title FROM articles WHERE id IN ({q}) "
+        "ORDER BY published IS NULL, published, id", ids)]
+    copied = copied_map(db, ids)
+    out["copied"] = [{"article_id": aid, **c} for aid in ids for c in copied.get(aid, [])]
+    claims = [dict(x) for x in db.execute(
+        f"SELECT c.*, a.outlet, a.published, ac.name AS claimed_by_name FROM claims c JOIN articles a ON "
+        f"a.id=c.article_id LEFT JOIN actors ac ON ac.id=c.claimed_by_id WHERE c.article_id IN ({q}) "
+        "ORDER BY a.published, c.article_id, c.start", ids)]
+    for c in claims:
+        c["copied"] = bool(in_copied(copied.get(c["article_id"], []), c["start"]))
+    out["claim_groups"] = claim_groups(groups, claims)
+    out["timeline"] = timeline(db, sid, ids=ids, copied=copied)
+    for i in out["timeline"]:
+        i["date"] = i["date"] or "undated"
+    out["positions"] = positions(db, sid, ids=ids, copied=copied)
+    speakers: dict[str, dict[str, Any]] = {}
+    for x in db.execute(
+            f"SELECT q.id, q.article_id, q.kind, q.text, q.start, q.speaker_id, ac.name, ac.kind AS actor_kind, "
+            f"a.outlet, a.published FROM quotes q JOIN articles a ON a.id=q.article_id LEFT JOIN actors ac ON "
+            f"ac.id=q.speaker_id WHERE q.article_id IN ({q}) ORDER BY a.published, q.article_id, q.start", ids):
+        key = x["speaker_id"] or "?"
+        sp = speakers.setdefault(key, {"actor_id": x["speaker_id"], "name": x["name"] or "unattributed",
+                                       "kind": x["actor_kind"], "quotes": []})
+        d = dict(x)
+        d["copied"] = bool(in_copied(copied.get(x["article_id"], []), x["start"]))
+        sp["quotes"].append(d)
+    out["speakers"] = sorted(speakers.values(), key=lambda s: (-len(s["quotes"]), s["name"]))
+    edges: dict[tuple[str, str, str], int] = defaultdict(int)
+    if "events" in have:
+        for e in db.execute(
+                f"SELECT COALESCE(ac.name, e.actor_text) AS a, COALESCE(rc.name, e.recipient_text) AS r, e.event_type "
+                f"FROM events e LEFT JOIN actors ac ON ac.id=e.actor_id LEFT JOIN actors rc ON rc.id=e.recipient_id "
+                f"WHERE e.article_id IN ({q}) AND COALESCE(ac.name, e.actor_text) IS NOT NULL", ids):
+            edges[(e["a"], e["r"] or "", e["event_type"] or "?")] += 1
+    out["graph"] = [{"actor": a, "recipient": r or None, "event_type": t, "count": n}
+                    for (a, r, t), n in sorted(edges.items())]
+    # bookkeeping: the actor names the view was built with, and what its claim groups and dates were
+    names = {r[0]: r[1] for r in db.execute(
+        f"SELECT DISTINCT ac.id, ac.name FROM article_actors aa JOIN actors ac ON ac.id=aa.actor_id "
+        f"WHERE aa.article_id IN ({q})", ids)}
+    st_ids = sorted({i["statement_id"] for i in out["timeline"] if i.get("statement_id")})
+    if st_ids:
+        names |= {r[0]: r[1] for r in db.execute(
+            f"SELECT ac.id, ac.name FROM statements s JOIN actors ac ON ac.id=s.speaker_id WHERE s.id IN ({_in(st_ids)})",
+            st_ids)}
+    out["_actors"] = names
+    out["_groups_key"] = groups.keys(claims)
+    out["_dates_key"] = _dates_key(out["articles"])
+    return out
+
+
+def public(view: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in view.items() if not k.startswith("_")}
+
+
+# ---- reading --------------------------------------------------------------------------------
+def _trusted(db: sqlite3.Connection, sid: str, column: str) -> str | None:
+    """A column of a story's stored view row, or None when there is none or it cannot be
+    trusted (another version, or an actor renamed or merged since it was built)."""
+    if "story_views" not in tables(db):
+        return None
+    r = db.execute(f"SELECT version, {column}, actors FROM story_views WHERE story_id=?", (sid,)).fetchone()
+    if r is None or r[0] != version() or r[1] is None:
+        return None
+    names: dict[str, str] = json.loads(r[2] or "{}")
+    if names:
+        ids = list(names)
+        now = dict(db.execute(f"SELECT id, name FROM actors WHERE id IN ({_in(ids)})", ids).fetchall())
+        if now != names:
+            return None
+    return str(r[1])
+
+
+def stored_json(db: sqlite3.Connection, sid: str) -> str | None:
+    """The stored view of a story as JSON text, or None (see ``_trusted``)."""
+    return _trusted(db, sid, "view")
+
+
+def stored_page(db: sqlite3.Connection, sid: str) -> dict[str, Any] | None:
+    """The stored page sections of a story (``html``, ``n_articles``, ``n_copied``), or None."""
+    text = _trusted(db, sid, "page")
+    return json.loads(text) if text is not None else None
+
+
+def _page(sid: str, view: dict[str, Any]) -> str | None:
+    """The page sections rendered from a view, as JSON; None without the server's templates."""
+    try:
+        from . import web
+    except ImportError:  # jinja2 comes with the [server] extra: pages are then rendered when served
+        return None
+    return json.dumps({"n_articles": len(view["articles"]), "n_copied": len(view["copied"]),
+                       "html": web.story_sections({**view, "id": sid})}, ensure_ascii=False)
+
+
+def load(db: sqlite3.Connection, sid: str) -> dict[str, Any]:
+    """The view of a story: the stored one when it can be trusted, else computed now."""
+    text = stored_json(db, sid)
+    return json.loads(text) if text is not None else public(compute(db, sid))
+
+
+# ---- refreshing -----------------------------------------------------------------------------
+def write(db: sqlite3.Connection, sids: list[str] | set[str], groups: _Groups | None = None) -> int:
+    """Compute and store the views of these stories (inside the caller's transaction)."""
+    groups = groups or _Groups(db)
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    n = 0
+    for sid in sorted(sids):
+        if db.execute("SELECT 1 FROM stories WHERE id=?", (sid,)).fetchone() is None:
+            db.execute("DELETE FROM story_views WHERE story_id=?", (sid,))
+            continue
+        v = compute(db, sid, groups)
+        view = public(v)
+        db.execute("INSERT OR REPLACE INTO story_views (story_id, version, view, actors, groups_key, dates_key, "
+                   "updated, page) VALUES (?,?,?,?,?,?,?,?)",
+                   (sid, version(), json.dumps(view, ensure_ascii=False, separators=(",", ":")),
+                    json.dumps(v["_actors"], ensure_ascii=False, sort_keys=True),
+                    json.dumps(v["_groups_key"], sort_keys=True), v["_dates_key"], now, _page(sid, view)))
+        db.executemany("INSERT OR REPLACE INTO story_view_actor_names VALUES (?,?)", sorted(v["_actors"].items()))
+        n += 1
+    return n
+
+
+def stories_of_articles(db: sqlite3.Connection, aids: set[str]) -> set[str]:
+    """The stories these articles belong to."""
+    out: set[str] = set()
+    ids = sorted(aids)
+    for k in range(0, len(ids), 500):
+        part = ids[k:k + 500]
+        out |= {r[0] for r in db.execute(f"SELECT story_id FROM story_articles WHERE article_id IN ({_in(part)})",
+                                         part)}
+    return out
+
+
+NEW = "(SELECT id FROM articles WHERE rowid > ?)"  # the articles stored since the last pass
+
+
+def stale(db: sqlite3.Connection, since: int, groups: _Groups) -> set[str]:
+    """Stories with a stored view that the articles stored after rowid ``since`` may have
+    changed through claim groups, statements, actor names or re-dated articles (the stories they
+    joined, and re-marked copies, the caller knows)."""
+    have = tables(db)
+    out: set[str] = set()
+    with_view = {r[0]: (r[1], r[2]) for r in db.execute("SELECT story_id, groups_key, dates_key FROM story_views")}
+    if not with_view:
+        return out
+    # claim groups: the classes the new articles count were regrouped; compare what each story shows
+    classes = [r[0] for r in db.execute(f"SELECT DISTINCT counts FROM claims WHERE article_id IN {NEW} "
+                                        "AND counts IS NOT NULL ORDER BY counts", (since,))]
+    if classes and groups.have:
+        per_story: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in db.execute(f"SELECT c.id, c.counts, sa.story_id FROM claims c JOIN story_articles sa "
+                            f"ON sa.article_id=c.article_id WHERE c.counts IN ({_in(classes)})", classes):
+            if r[2] in with_view:
+                per_story[r[2]].append({"id": r[0], "counts": r[1]})
+        for sid, (gk, _) in with_view.items():
+            old = json.loads(gk or "{}")
+            now = groups.keys(per_story.get(sid, []))
+            if any(old.get(c) != now.get(c) for c in classes):
+                out.add(sid)
+    # statements: one changes only when a quote of a new article joins it, and then holds them all
+    if "statement_quotes" in have and "statements" in have:
+        quote_ids: set[str] = set()
+        for r in db.execute(f"SELECT s.quote_ids FROM statements s WHERE s.id IN (SELECT sq.statement_id FROM quotes q "
+                            f"JOIN statement_quotes sq ON sq.quote_id=q.id WHERE q.article_id IN {NEW})", (since,)):
+            quote_ids |= set(json.loads(r[0] or "[]"))
+        qs = sorted(quote_ids)
+        aids: set[str] = set()
+        for k in range(0, len(qs), 500):
+            part = qs[k:k + 500]
+            aids |= {r[0] for r in db.execute(f"SELECT article_id FROM quotes WHERE id IN ({_in(part)})", part)}
+        out |= stories_of_articles(db, aids)
+    # actor names: renamed actors of the new articles, and those merged into one of them (gone,
+    # their name now among its aliases)
+    changed = {r[0] for r in db.execute(
+        f"SELECT DISTINCT aa.actor_id FROM article_actors aa JOIN actors ac ON ac.id=aa.actor_id "
+        f"JOIN story_view_actor_names n ON n.actor_id=aa.actor_id WHERE aa.article_id IN {NEW} AND n.name != ac.name",
+        (since,))}
+    gone = db.execute("SELECT n.actor_id, n.name FROM story_view_actor_names n "
+                      "WHERE NOT EXISTS (SELECT 1 FROM actors WHERE id=n.actor_id)").fetchall()
+    if gone:
+        names = {r[1] for r in gone}
+        for r in db.execute(f"SELECT DISTINCT ac.id, ac.aliases FROM article_actors aa JOIN actors ac "
+                            f"ON ac.id=aa.actor_id WHERE aa.article_id IN {NEW}", (since,)):
+            if names & set(json.loads(r[1] or "[]")):
+                changed.add(r[0])
+        db.executemany("DELETE FROM story_view_actor_names WHERE actor_id=?", [(r[0],) for r in gone])
+    if changed:
+        out |= {r[0] for r in db.execute(
+            f"SELECT DISTINCT sa.story_id FROM article_actors aa JOIN story_articles sa ON sa.article_id=aa.article_id "
+            f"WHERE aa.actor_id IN ({_in(changed)})", sorted(changed))}
+    # dates: older articles are re-dated only when the corpus's median year moves
+    median = db.execute("SELECT value FROM meta WHERE key='dates_median'").fetchone()
+    seen = db.execute("SELECT value FROM meta WHERE key='story_views_dates_median'").fetchone()
+    if median and seen and median[0] != seen[0]:
+        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for r in db.execute("SELECT sa.story_id, a.id, a.published FROM story_articles sa JOIN articles a "
+                            "ON a.id=sa.article_id"):
+            members[r[0]].append({"id": r[1], "published": r[2]})
+        redated = {sid for sid, (_, dk) in with_view.items() if _dates_key(members.get(sid, [])) != dk}
+        # the stories' own dates follow their re-dated members
+        db.executemany("UPDATE stories SET first_date=(SELECT min(a.published) FROM story_articles sa JOIN articles a "
+                       "ON a.id=sa.article_id WHERE sa.story_id=stories.id), last_date=(SELECT max(a.published) FROM "
+                       "story_articles sa JOIN articles a ON a.id=sa.article_id WHERE sa.story_id=stories.id) "
+                       "WHERE id=?", [(sid,) for sid in sorted(redated)])
+        out |= redated
+    if median:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('story_views_dates_median', ?)", (median[0],))
+    return out & set(with_view)
+
+
+def mark(db: sqlite3.Connection) -> int:
+    """The rowid up to which articles have been taken into the views (before a pass: its start)."""
+    r = db.execute("SELECT value FROM meta WHERE key='story_views_rowid'").fetchone()
+    if r:
+        return int(r[0])
+    # first pass on this store: the articles not yet in a story are the new ones
+    r = db.execute("SELECT min(rowid) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)").fetchone()
+    return (r[0] or 1) - 1
+
+
+def refresh(db: sqlite3.Connection, touched: set[str], since: int) -> int:
+    """Bring the stored views up to date after an aggregation pass (inside its transaction):
+    the stories it touched, those ``stale`` finds, and a few stories of an older store that
+    have no view yet. Returns the number of views written."""
+    if "story_views" not in tables(db):
+        return 0
+    groups = _Groups(db)
+    todo = set(touched) | stale(db, since, groups)
+    todo |= set(_missing(db, BACKFILL_PER_PASS))
+    n = write(db, todo, groups)
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('story_views_rowid', (SELECT COALESCE(max(rowid), 0) FROM articles))")
+    return n
+
+
+def _missing(db: sqlite3.Connection, limit: int = -1) -> list[str]:
+    """Stories without a view of this version (a store built before story views, or by other code)."""
+    return [r[0] for r in db.execute("SELECT id FROM stories WHERE id NOT IN (SELECT story_id FROM story_views "
+                                     "WHERE version=?) ORDER BY id LIMIT ?", (version(), limit))]
+
+
+def backfill(db: sqlite3.Connection) -> int:
+    """Views for every story that has none of this version (a store built before story views)."""
+    todo = _missing(db)
+    with db:
+        return write(db, todo)
