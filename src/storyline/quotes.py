@@ -144,6 +144,9 @@ def _subject(verb: Token) -> Token | None:
                     return p
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
         return _subject(verb.head)
+    # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
+        return _subject(verb.head)
     return None
 
 
@@ -373,9 +376,11 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)) or sourceless_passive(t):
-            continue
         lemma = t.lemma_.lower()
+        # "It said it would appeal": a company or agency named before speaks as "it"
+        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)
+                            and not (subj.lower_ == "it" and verbs.get(lemma) == "speech")) or sourceless_passive(t):
+            continue
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
@@ -398,7 +403,9 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
             s = doc[s.i + 1]
         while e.i > s.i and (e.is_punct or e.is_space) and e.text not in (".", "!", "?"):
             e = doc[e.i - 1]
-        if e.i - s.i < 3:
+        # two words make a content when they are a clause of their own: "she said he lied"
+        short = 1 if comp and any(c.dep_ in ("nsubj", "nsubjpass") for c in comp[0].children) else 3
+        if e.i - s.i < short:
             continue
         start, end = s.idx, e.idx + len(e.text)
         if subj.idx >= start and subj.idx < end and not around:
