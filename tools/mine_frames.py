@@ -34,8 +34,9 @@ SKIP = {"be", "have", "do", "make", "get", "give", "take", "go", "include", "see
 RELS = ("ccomp", "xcomp", "dobj", "acl", "attr", "oprd")
 
 
-def annotations(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]]]]:
-    """(content spans, cue spans) of each attribution in a brat .ann file."""
+def annotations(path: str, roles: tuple[str, ...] = ("Content", "Cue")) -> list[tuple[list[tuple[int, int]], ...]]:
+    """The spans of each attribution in a brat .ann file, one list per role (content and cue by
+    default; ("Content", "Source", "Cue") for all three); attributions with no content are left out."""
     spans: dict[str, list[tuple[int, int]]] = {}
     rels = []
     with open(path, encoding="utf-8") as f:
@@ -49,10 +50,9 @@ def annotations(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, 
             rels.append(dict(p.split(":") for p in parts[1].split()))
     out = []
     for r in rels:
-        content = [o for k, v in r.items() if k.startswith("Content") for o in spans.get(v, [])]
-        cue = [o for k, v in r.items() if k.startswith("Cue") for o in spans.get(v, [])]
-        if content:
-            out.append((content, cue))
+        got = tuple([o for k, v in r.items() if k.startswith(role) for o in spans.get(v, [])] for role in roles)
+        if got[0]:
+            out.append(got)
     return out
 
 

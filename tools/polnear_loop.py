@@ -19,7 +19,6 @@ import argparse
 import hashlib
 import json
 import os
-import pickle
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,8 @@ from storyline.analyze import analyze_doc  # noqa: E402
 from storyline.ingest import build_article, read  # noqa: E402
 from storyline.nlp import load  # noqa: E402
 from storyline.textfix import repair  # noqa: E402
+
+from mine_frames import annotations  # noqa: E402
 
 
 def _articles(split: str, every: int) -> list:  # type: ignore[type-arg]
@@ -71,22 +72,6 @@ def _export(arts, maps, docs, out: str) -> None:  # type: ignore[no-untyped-def]
                                                                          "name": sp.name, "text": sp.text}}) + "\n")
 
 
-def _ann(path: str) -> list[tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]]:
-    """(content, source, cue) spans of each attribution in a brat .ann file."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    rels = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.rstrip("\n").split("\t")
-            if line.startswith("T") and len(parts) >= 2:
-                offs = parts[1].partition(" ")[2]
-                spans[parts[0]] = [tuple(map(int, o.split())) for o in offs.split(";")]  # type: ignore[misc]
-            elif line.startswith("E") and len(parts) >= 2:
-                rels.append(dict(p.split(":") for p in parts[1].split()))
-    get = lambda r, kind: [o for k, v in r.items() if k.startswith(kind) for o in spans.get(v, [])]  # noqa: E731
-    return [(get(r, "Content"), get(r, "Source"), get(r, "Cue")) for r in rels if get(r, "Content")]
-
-
 def _misses(split: str, export: str, out: str) -> None:
     """Gold attributions missed or with the wrong speaker, with their cue and our quote."""
     sys.path.insert(0, os.path.join(split, "..", ".."))
@@ -104,7 +89,7 @@ def _misses(split: str, export: str, out: str) -> None:
         seen.add(doc)
         text = texts[doc]
         quotes = [q for q in group[doc]["quote"] if q["end"] > q["start"]]
-        for content, source, cue in _ann(os.path.join(split, "attributions", ann)):
+        for content, source, cue in annotations(os.path.join(split, "attributions", ann), ("Content", "Source", "Cue")):
             inside = lambda q, c: score.overlap([(q["start"], q["end"])], c) >= 0.5 * (q["end"] - q["start"])  # noqa: E731
             mine = [q for q in quotes if inside(q, content)]
             clen = sum(e - s for s, e in content)
