@@ -21,14 +21,12 @@ import collections
 import json
 import os
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
-from storyline.ingest import build_article, read  # noqa: E402
-from storyline.nlp import load  # noqa: E402
 from storyline.quotes import _cues, _subject, quote_spans  # noqa: E402
-from storyline.textfix import repair  # noqa: E402
 
 SKIP = {"be", "have", "do", "make", "get", "give", "take", "go", "include", "seem", "appear"}
 RELS = ("ccomp", "xcomp", "dobj", "acl", "attr", "oprd")
@@ -56,29 +54,32 @@ def annotations(path: str, roles: tuple[str, ...] = ("Content", "Cue")) -> list[
     return out
 
 
-def mine(split: str) -> tuple[collections.Counter, collections.Counter]:
+def mine(split: str, cache: str) -> tuple[collections.Counter, collections.Counter]:
     hit: collections.Counter = collections.Counter()
     total: collections.Counter = collections.Counter()
     anns = sorted(os.listdir(os.path.join(split, "attributions")))
     first = {}
     for a in anns:  # one annotator per article, as the scorer does
         first.setdefault(a.rsplit("_", 1)[0] + ".txt", a)
-    nlp = load()
-    arts = [build_article(item) for name in sorted(first) for item in read(os.path.join(split, "text", name))]
-    maps = [repair(a.text) for a in arts]
+    from polnear_loop import parsed_split  # the parsed split, cached
+
+    arts, maps, docs = parsed_split(split, 1, cache, False)
     ov = lambda a, b, c, d: max(0, min(b, d) - max(a, c))  # noqa: E731
-    for art, omap, doc in zip(arts, maps, nlp.pipe((m.text for m in maps), batch_size=16)):
+    for art, omap, doc in zip(arts, maps, docs):
         gold = annotations(os.path.join(split, "attributions", first[os.path.basename(art.path)]))
         o = omap.to_original
         marks = quote_spans(doc.text)
         for t in doc:
-            if t.pos_ not in ("VERB", "NOUN") or any(a - 1 <= t.idx < b + 1 for a, b, _ in marks):
+            if t.pos_ not in ("VERB", "NOUN", "ADJ") or any(a - 1 <= t.idx < b + 1 for a, b, _ in marks):
                 continue
             ti = o(t.idx)
             in_content = any(a <= ti < b for c, _ in gold for a, b in c)
             if in_content and not any(a <= ti < b for _, k in gold for a, b in k):
                 continue
-            source = _subject(t) if t.pos_ == "VERB" else next((c for c in t.children if c.dep_ == "poss"), None)
+            if t.pos_ == "ADJ":  # "the senator is open to a deal": the subject of the copula
+                source = _subject(t.head) if t.dep_ == "acomp" else None
+            else:
+                source = _subject(t) if t.pos_ == "VERB" else next((c for c in t.children if c.dep_ == "poss"), None)
             if source is None:
                 continue
             comps = [(c.dep_, c) for c in t.children if c.dep_ in RELS]
@@ -115,21 +116,23 @@ def main() -> None:
     ap.add_argument("--ratio", type=float, default=0.6)
     ap.add_argument("--count", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="rewrite src/storyline/data/frames.json")
+    ap.add_argument("--cache", default=tempfile.gettempdir(), help="where the parsed split is kept (polnear_loop.py)")
     args = ap.parse_args()
     if os.path.basename(os.path.normpath(args.split)) != "train":
         sys.exit("frames are chosen on PolNeAR train only")
-    hit, total = mine(args.split)
+    hit, total = mine(args.split, args.cache)
     frames = choose(hit, total, args.ratio, args.count, "VERB")
     nouns = choose(hit, total, args.ratio, args.count, "NOUN")
+    adjectives = choose(hit, total, args.ratio, args.count, "ADJ")
     path = os.path.join(ROOT, "src", "storyline", "data", "frames.json")
     with open(path, encoding="utf-8") as f:
         data = json.load(f)
     if not args.write:
-        print(json.dumps({"verbs": frames, "nouns": nouns}, indent=1))
+        print(json.dumps({"verbs": frames, "nouns": nouns, "adjectives": adjectives}, indent=1))
         return
     block = lambda d: ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items())  # noqa: E731
     text = "\n".join(["{", f' "about": {json.dumps(data["about"], ensure_ascii=False)},', ' "verbs": {',
-                      block(frames), " },", ' "nouns": {', block(nouns), " },",
+                      block(frames), " },", ' "nouns": {', block(nouns), " },", ' "adjectives": {', block(adjectives), " },",
                       *[f' "{k}": {json.dumps(data[k])},' for k in ("no_source", "passive", "passive_with_subject") if k in data],
                       f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
     with open(path, "w", encoding="utf-8") as f:

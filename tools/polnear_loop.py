@@ -44,7 +44,7 @@ def _articles(split: str, every: int) -> list:  # type: ignore[type-arg]
     return [build_article(item) for name in names for item in read(os.path.join(split, "text", name))]
 
 
-def _docs(split: str, every: int, cache: str, reparse: bool):  # type: ignore[no-untyped-def]
+def parsed_split(split: str, every: int, cache: str, reparse: bool):  # type: ignore[no-untyped-def]
     arts = _articles(split, every)
     nlp = load()
     maps = [repair(a.text) for a in arts]
@@ -123,7 +123,7 @@ def main() -> int:
     ap.add_argument("--misses", help="write the misses here (outside the repo)")
     ap.add_argument("--export", help="keep the export here")
     args = ap.parse_args()
-    arts, maps, docs = _docs(args.split, args.every, args.cache, args.reparse)
+    arts, maps, docs = parsed_split(args.split, args.every, args.cache, args.reparse)
     with tempfile.TemporaryDirectory() as work:
         out = args.export or os.path.join(work, "export.jsonl")
         _export(arts, maps, docs, out)

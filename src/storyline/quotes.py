@@ -32,6 +32,7 @@ RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever"
 GROUP_WORDS = frozenset({"many", "some", "most", "others", "few", "all", "both", "those", "someone", "somebody",
                          "everyone", "everybody", "another", "nobody", "none", "one", "each", "anyone", "several"})
 CLOSERS = "”»"
+ASIDE = frozenset({"which", "who", "whom", "whose", "when", "where"})
 STRAIGHT = '"'
 
 
@@ -190,7 +191,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     if close_sent is not None:
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
-                subj = _subject(t)
+                subj = _subject(t) or _name_between(doc, qe, t)
                 if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
@@ -223,6 +224,18 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
+def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
+    """'"...," Ramos, 58, told AFP': the name between a closing mark and a cue the parser left
+    without a subject (it made the name a conjunct of the quoted clause)."""
+    names = [t for t in doc[max(0, cue.i - 10): cue.i] if t.idx >= qe and t.pos_ in ("PROPN", "NOUN")]
+    if not names or any(t.idx >= qe and t.text in ".;!?" for t in doc[names[0].i: cue.i]):
+        return None
+    head = names[0]
+    while head.head.i < cue.i and head.head.idx >= qe and head.dep_ in ("compound", "flat", "amod") and head.head is not head:
+        head = head.head
+    return head
+
+
 def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
     """Any verb glued to the quote's marks attributes it: '"...," the senator fumed.',
     '"...?" asked Lena Vosk.', 'The governor shot back: "..."'."""
@@ -243,7 +256,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
     i = qs - 2
     while i >= 0 and text[i] == " ":
         i -= 1
-    if i >= 0 and text[i] == ":":
+    # 'The governor shot back: "..."', 'Hillary shot back, "I suppose ..."'
+    if i >= 0 and (text[i] == ":" or (text[i] == "," and text[qs:qs + 1].isupper())):
         colon = _token_at(doc, i)
         if colon is not None:
             for t in reversed(list(doc[colon.sent.start: colon.i])):
@@ -454,6 +468,13 @@ def _content_end(head: Token) -> Token:
             if t.i - head.left_edge.i >= 4:
                 end = doc[t.i - 1]
                 break
+    # "... such legislation, which would give ...": a relative clause set off by a comma is the
+    # reporter's aside, not the attributed words
+    for t in doc[head.left_edge.i + 3: end.i]:
+        if t.text == "," and doc[t.i + 1].lower_ in ASIDE and any(a.dep_ in ("relcl", "advcl") and a.i > t.i
+                                                                  for a in doc[t.i + 1].ancestors if a.i <= end.i):
+            end = doc[t.i - 1]
+            break
     for x in head.rights:
         if x.i > end.i:
             break
@@ -611,7 +632,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
             continue
-        if f.inherit and f.kind == "direct":
+        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f)):
             prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
@@ -620,6 +641,16 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
                                      and len(text[f.start:f.end].split()) <= 3)]
+
+
+def _interrupted(text: str, before: list[Found], f: Found) -> bool:
+    """'"Honestly," he went on, "we may be ...': the second piece of a quote broken by its attribution."""
+    prev = [g for g in before if g.kind != "indirect" and g.end <= f.start]
+    if not prev:
+        return False
+    gap = text[prev[-1].end:f.start]
+    return len(gap) < 60 and "\n" not in gap and gap.rstrip()[-1:] in OPENERS + STRAIGHT and \
+        gap.rstrip()[:-1].rstrip()[-1:] in (",", ":")
 
 
 def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, int | None]]) -> Resolved | None:
