@@ -110,6 +110,37 @@ def choose(hit: collections.Counter, total: collections.Counter, ratio: float, c
     return {k: sorted(v) for k, v in sorted(out.items())}
 
 
+def output_precision(split: str, cache: str) -> dict[tuple[str, str], list[int]]:
+    """[found, right] per (part of speech, lemma) of the cues of the reported speech that the
+    whole extractor (with data/frames.json as it stands) finds on the split: a found content is
+    right when at least half of it lies inside an annotated content, as the scorer counts."""
+    from polnear_loop import parsed_split  # the parsed split, cached
+
+    from storyline import frames as fr
+    from storyline.analyze import analyze_doc
+    from storyline.lexicon import load_lexicon
+
+    for cached in (load_lexicon, fr.frames, fr.noun_frames, fr.adjective_frames):
+        cached.cache_clear()
+    first: dict[str, str] = {}
+    for a in sorted(os.listdir(os.path.join(split, "attributions"))):
+        first.setdefault(a.rsplit("_", 1)[0] + ".txt", a)
+    out: dict[tuple[str, str], list[int]] = collections.defaultdict(lambda: [0, 0])
+    arts, maps, docs = parsed_split(split, 1, cache, False)
+    for art, omap, doc in zip(arts, maps, docs):
+        gold = [c for c, _ in annotations(os.path.join(split, "attributions", first[os.path.basename(art.path)]))]
+        at = {omap.to_original(t.idx): t for t in doc}
+        for q in analyze_doc(art, omap, doc, events=False).quotes:
+            cue = at.get(q.cue_start) if q.kind == "indirect" and q.cue_start is not None else None
+            if cue is None:
+                continue
+            inside = max(sum(max(0, min(q.end, b) - max(q.start, a)) for a, b in c) for c in gold) if gold else 0
+            key = (cue.pos_, cue.lemma_.lower())
+            out[key][0] += 1
+            out[key][1] += inside >= 0.5 * (q.end - q.start)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("split", help="PolNeAR train folder (text/ and attributions/)")
@@ -117,6 +148,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="rewrite src/storyline/data/frames.json")
     ap.add_argument("--cache", default=tempfile.gettempdir(), help="where the parsed split is kept (polnear_loop.py)")
+    ap.add_argument("--precision", type=float, help="with --write: then run the extractor on the split and drop "
+                    "the frames of lemmas whose found contents are right less often than this")
     args = ap.parse_args()
     if os.path.basename(os.path.normpath(args.split)) != "train":
         sys.exit("frames are chosen on PolNeAR train only")
@@ -130,11 +163,28 @@ def main() -> None:
     if not args.write:
         print(json.dumps({"verbs": frames, "nouns": nouns, "adjectives": adjectives}, indent=1))
         return
+    write(path, data, frames, nouns, adjectives, args.ratio, args.count, None)
+    if args.precision is None:
+        return
+    found = output_precision(args.split, args.cache)
+    verbs, _ = _cues()
+    poor = {lemma for (pos, lemma), (n, ok) in found.items() if n >= args.count and ok / n < args.precision
+            and lemma not in verbs}
+    for table in (frames, nouns, adjectives):
+        for lemma in poor & set(table):
+            print(f"dropped {lemma}: {found.get(('VERB', lemma), found.get(('NOUN', lemma), found.get(('ADJ', lemma))))}",
+                  file=sys.stderr)
+            del table[lemma]
+    write(path, data, frames, nouns, adjectives, args.ratio, args.count, args.precision)
+
+
+def write(path: str, data: dict, frames: dict, nouns: dict, adjectives: dict, ratio: float, count: int,
+          precision: float | None) -> None:
     block = lambda d: ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in d.items())  # noqa: E731
     text = "\n".join(["{", f' "about": {json.dumps(data["about"], ensure_ascii=False)},', ' "verbs": {',
                       block(frames), " },", ' "nouns": {', block(nouns), " },", ' "adjectives": {', block(adjectives), " },",
                       *[f' "{k}": {json.dumps(data[k])},' for k in ("no_source", "passive", "passive_with_subject") if k in data],
-                      f' "min_ratio": {args.ratio}, "min_count": {args.count}', "}"])
+                      f' "min_ratio": {ratio}, "min_count": {count}, "min_precision": {json.dumps(precision)}', "}"])
     with open(path, "w", encoding="utf-8") as f:
         f.write(text + "\n")
 
