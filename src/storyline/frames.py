@@ -106,7 +106,9 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
             comps = [c for c in _complements(t, passive_frames()[lemma]) if c.i > t.i]
             if not comps:
                 continue
-            first, last, subj = comps[0].left_edge, content_end(comps[-1]), None
+            # "When asked by the anchor about ...": the asker is the source
+            agent = next((p for a in t.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), agent
         elif lemma in verbs:
             comps = [c for c in _complements(t, verbs[lemma]) if c.i > t.i]
             subj = subject(t) if comps else None

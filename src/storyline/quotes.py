@@ -144,10 +144,20 @@ def _subject(verb: Token) -> Token | None:
                 if p.dep_ == "pobj":
                     return p
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-        return _subject(verb.head)
+        return _outer_speaker(verb) or _subject(verb.head)
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
-        return _subject(verb.head)
+        return _outer_speaker(verb) or _subject(verb.head)
+    return None
+
+
+def _outer_speaker(verb: Token) -> Token | None:
+    """'The strategist said Clinton must choose, saying ...' and 'He said X and said Y': the parser
+    hangs the second cue on the reported clause; its speaker is the one who reports that clause."""
+    head = verb.head
+    if head.dep_ == "ccomp" and head.head is not head and _is_cue(head.head) and _is_cue(verb) \
+            and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _subject(head.head)
     return None
 
 
