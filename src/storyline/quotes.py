@@ -236,10 +236,15 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
 
 def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
     """'"...," Ramos, 58, told AFP': the name between a closing mark and a cue the parser left
-    without a subject (it made the name a conjunct of the quoted clause)."""
+    without a subject (it made the name a conjunct of the quoted clause); '"Meh," wrote a reader':
+    the name right after the cue, which the parser took for its object."""
     names = [t for t in doc[max(0, cue.i - 10): cue.i] if t.idx >= qe and t.pos_ in ("PROPN", "NOUN")]
     if not names or any(t.idx >= qe and t.text in ".;!?" for t in doc[names[0].i: cue.i]):
-        return None
+        after = [t for t in doc[cue.i + 1: cue.i + 5] if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        if names or not after or any(t.is_punct for t in doc[cue.i + 1: after[0].i]) or \
+                doc[cue.i - 1].text not in (",", *CLOSERS, STRAIGHT, "'", "''"):
+            return None
+        names = after
     head = names[0]
     while head.head.i < cue.i and head.head.idx >= qe and head.dep_ in ("compound", "flat", "amod") and head.head is not head:
         head = head.head
@@ -294,9 +299,15 @@ def _next_short_attribution(doc: Doc, qe: int, para_end: int) -> tuple[Token | N
     if sent is None or sent.end >= len(doc):
         return None, None
     nxt = doc[sent.end].sent
-    if nxt.start_char > para_end or len(nxt) > 8:
+    # '"... today?" Miller, a retired worker, said into the phone.': a longer sentence when it
+    # follows the closing mark at once and holds no quote of its own
+    glued = nxt.start_char - qe <= 3 and len(nxt) <= 20 and not any(t.text in OPENERS + STRAIGHT for t in nxt)
+    if nxt.start_char > para_end or (len(nxt) > 8 and not glued):
         return None, None
+    verbs, _ = _cues()
     for t in nxt:
+        if len(nxt) > 8 and (t.i - nxt.start > 12 or verbs.get(t.lemma_.lower()) != "speech"):
+            continue
         if _is_cue(t):
             s = _subject(t)
             if s is not None:
