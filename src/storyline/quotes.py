@@ -148,7 +148,21 @@ def _subject(verb: Token) -> Token | None:
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
         return _outer_speaker(verb) or _subject(verb.head)
+    if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _left_name(verb)
     return None
+
+
+def _left_name(verb: Token) -> Token | None:
+    """'In a statement, her adviser, Jake Sullivan, said: ...': the name set off right before a
+    speech verb that the parser hung elsewhere (as an apposition of "statement")."""
+    j = verb.i - 1
+    while j > verb.sent.start and verb.doc[j].text == ",":
+        j -= 1
+    t = verb.doc[j]
+    if j == verb.i - 1 or t.pos_ not in ("PROPN", "NOUN") or t.dep_ not in ("appos", "conj", "npadvmod", "dep", "ROOT"):
+        return None
+    return t
 
 
 def _outer_speaker(verb: Token) -> Token | None:
