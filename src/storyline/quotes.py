@@ -675,7 +675,23 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
-                                     and len(text[f.start:f.end].split()) <= 3)]
+                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+
+
+SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
+
+
+def _title(text: str, f: Found) -> bool:
+    """'said on ABC's "This Week."', 'told "Meet the Press"': a show, book or film named in marks
+    after a possessive or a preposition, every word capitalised, is not a quote."""
+    if f.kind == "indirect":
+        return False
+    words = text[f.start:f.end].strip(" ,.;:!?").split()
+    if not 1 <= len(words) <= 8 or not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_WORDS for w in words) \
+            or words[0].lower() in SMALL_WORDS - {"a", "an", "the"}:
+        return False
+    before = text[max(0, f.start - 12):f.start].rstrip(" " + OPENERS + STRAIGHT + "'").split()
+    return bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1].lower() in ("on", "in", "of", "to"))
 
 
 def _interrupted(text: str, before: list[Found], f: Found) -> bool:
