@@ -1,8 +1,9 @@
 """Choose the attribution frames in src/storyline/data/frames.json from PolNeAR train.
 
-    .venv/bin/python tools/mine_frames.py ../shared/eval/polnear/train [--ratio 0.6] [--count 3] [--write]
+    .venv/bin/python tools/mine_frames.py ../shared/eval/polnear/train [--ratio 0.55] [--count 3] [--precision 0.65] [--write]
 
-For every verb outside quotation marks that has a subject (and every noun with a possessor),
+For every verb outside quotation marks that has a subject (every noun with a possessor, every
+adjective after a copula with a subject: "is confident in"),
 and every dependent of it that could hold attributed words (dobj, xcomp, ccomp, oprd, attr, acl, or the object of a preposition), the
 script counts how often those words make up at least half of an annotated attribution's content
 whose cue is that verb. A verb inside another attribution's content is left out: PolNeAR gives
@@ -10,7 +11,9 @@ each word one attribution, so such a verb is never a cue of its own. Frames that
 ``--count`` times and ``--ratio`` of the time are kept; verbs that are cue verbs already
 (data/cues.json) keep their ``ccomp`` (and belief verbs their ``xcomp``) in the main extractor.
 The hand-written sourceless entries (``no_source``, ``passive``, ``passive_with_subject``) are kept
-as they are.
+as they are. With ``--write`` the file is written, then the whole extractor runs on train with it
+(the parsed split is cached by tools/polnear_loop.py), and the frames of lemmas whose found
+contents lie inside an annotated content less than ``--precision`` of the time are dropped.
 
 Only train is read (never dev), and only lemmas and counts come out of it.
 """
@@ -144,11 +147,11 @@ def output_precision(split: str, cache: str) -> dict[tuple[str, str], list[int]]
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("split", help="PolNeAR train folder (text/ and attributions/)")
-    ap.add_argument("--ratio", type=float, default=0.6)
+    ap.add_argument("--ratio", type=float, default=0.55)
     ap.add_argument("--count", type=int, default=3)
     ap.add_argument("--write", action="store_true", help="rewrite src/storyline/data/frames.json")
     ap.add_argument("--cache", default=tempfile.gettempdir(), help="where the parsed split is kept (polnear_loop.py)")
-    ap.add_argument("--precision", type=float, help="with --write: then run the extractor on the split and drop "
+    ap.add_argument("--precision", type=float, default=0.65, help="with --write: then run the extractor on the split and drop "
                     "the frames of lemmas whose found contents are right less often than this")
     args = ap.parse_args()
     if os.path.basename(os.path.normpath(args.split)) != "train":
