@@ -131,7 +131,7 @@ def main() -> int:
         res = subprocess.run([sys.executable, scorer, "polnear", out, args.split], capture_output=True, text=True,
                              check=True)
         r = json.loads(res.stdout.splitlines()[-1])
-        print(" ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
+        print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()))
         if args.misses:
             _misses(args.split, out, args.misses)
     return 0

@@ -182,6 +182,14 @@ def _is_cue(tok: Token) -> bool:
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs and tok.lemma_.lower() not in ("be", "have")
 
 
+def _can_speak(subj: Token, cue: Token) -> bool:
+    """A subject that can be a speaker: not "which" or "there" (unless a "who" speaks for its
+    antecedent); "it" only with a speech verb ('It added, "..."': the paper, the company)."""
+    if subj.lower_ == "it":
+        return _cues()[0].get(cue.lemma_.lower()) == "speech"
+    return subj.lower_ not in RELATIVE or _relative_speaker(subj) is not None
+
+
 def _according(sent: Span, lo: int, hi: int) -> Token | None:
     """The X of 'according to X' in sent, outside [lo, hi)."""
     for t in sent:
@@ -216,7 +224,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t) or _name_between(doc, qe, t)
-                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
+                if subj is not None and not inside(subj) and _can_speak(subj, t):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
                 break
@@ -228,7 +236,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in reversed(list(open_sent)):
             if t.idx < qs and not inside(t) and _is_cue(t):
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
+                if subj is not None and not inside(subj) and _can_speak(subj, t):
                     cands.append((t, subj))
         speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
         if speech:
@@ -427,8 +435,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         subj = _subject(t)
         lemma = t.lemma_.lower()
         # "It said it would appeal": a company or agency named before speaks as "it"
-        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)
-                            and not (subj.lower_ == "it" and verbs.get(lemma) == "speech")) or sourceless_passive(t):
+        if subj is None or not _can_speak(subj, t) or sourceless_passive(t):
             continue
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
