@@ -26,14 +26,13 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
+from mine_frames import annotations  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 from storyline.analyze import analyze_doc  # noqa: E402
 from storyline.ingest import build_article, read  # noqa: E402
 from storyline.nlp import load  # noqa: E402
 from storyline.textfix import repair  # noqa: E402
-
-from mine_frames import annotations  # noqa: E402
 
 
 def _articles(split: str, every: int) -> list:  # type: ignore[type-arg]
@@ -51,7 +50,8 @@ def parsed_split(split: str, every: int, cache: str, reparse: bool):  # type: ig
     key = hashlib.sha1("".join(m.text for m in maps).encode()).hexdigest()[:12]
     path = os.path.join(cache, f"polnear_{key}.spacy")
     if os.path.exists(path) and not reparse:
-        docs = list(DocBin().from_bytes(open(path, "rb").read()).get_docs(nlp.vocab))
+        with open(path, "rb") as f:
+            docs = list(DocBin().from_bytes(f.read()).get_docs(nlp.vocab))
     else:
         docs = list(nlp.pipe((m.text for m in maps), batch_size=16))
         with open(path, "wb") as f:
@@ -79,7 +79,10 @@ def _misses(split: str, export: str, out: str) -> None:
 
     by = score.load(export)
     arts, key, group = score.by_article(by)
-    texts = {key[i]: open(a["path"], encoding="utf-8").read() for i, a in arts.items()}
+    texts = {}
+    for i, a in arts.items():
+        with open(a["path"], encoding="utf-8") as f:
+            texts[key[i]] = f.read()
     seen = set()
     rows = []
     for ann in sorted(os.listdir(os.path.join(split, "attributions"))):
