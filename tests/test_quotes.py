@@ -212,3 +212,54 @@ def test_expected_in_the_passive_has_no_source_and_keeps_its_subject():
     q, name = speaker_of(an, "close the port")
     assert name is None
     assert q.text.startswith("The harbour master")
+
+
+# ---- patterns added in the second PolNeAR round (issue 3) ---------------------------------------
+
+ROUND2_CASES = [
+    # a participle speaks for its clause's subject
+    ("Governor Ivo Strand closed the bridge on Monday, saying that the ice had cracked its pillars.",
+     "the ice had cracked its pillars", "indirect", "Ivo Strand"),
+    ('"The boats are safe," Captain Piet Hallvik said, adding that the crews would sail at dawn.',
+     "the crews would sail at dawn", "indirect", "Piet Hallvik"),
+    # a two-word reported clause with its own subject
+    ("Mayor Lia Ferren met the fishermen. She said she agreed.", "she agreed", "indirect", "Lia Ferren"),
+    # the name after the closing mark that the parser does not make the subject
+    ("\u201cWe were wrong to wait so long,\u201d Hallvik, 58, told the Port Selvin Courier in an interview.",
+     "wrong to wait so long", "direct", "Hallvik"),
+    # a name set off by commas right before the speech verb
+    ("In a statement to the Courier, her senior adviser, Jon Marek, said: \u201cThe minister will not resign.\u201d",
+     "will not resign", "direct", "Jon Marek"),
+    # an adjective frame: the subject of the copula is the source
+    ("Senator Dana Koul is confident in the new harbour plan.", "the new harbour plan", "indirect", "Dana Koul"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, kind, speaker", ROUND2_CASES)
+def test_second_round_attribution_patterns(text, fragment, kind, speaker):
+    test_quote_and_speaker(text, fragment, kind, speaker)
+
+
+def test_a_second_cue_hung_on_the_reported_clause_speaks_for_the_outer_speaker():
+    an = analyze("A senior harbour official said the mayor will have to choose a side soon, saying that "
+                 "the pressure on her is growing.")
+    _, name = speaker_of(an, "pressure on her is growing")
+    assert name is not None and "official" in name.lower()
+
+
+def test_a_show_named_in_marks_is_not_a_quote():
+    an = analyze('"The port will reopen," Mayor Lia Ferren said on Channel Four\'s "Morning Harbour."')
+    assert not any("Morning Harbour" in q.text for q in an.quotes)
+    assert any("port will reopen" in q.text for q in an.quotes)
+
+
+def test_content_stops_before_a_relative_clause_set_off_by_a_comma():
+    an = analyze("Governor Ivo Strand said he would sign the fishing bill, which the assembly passed in May.")
+    q, _ = speaker_of(an, "sign the fishing bill")
+    assert "assembly" not in q.text
+
+
+def test_the_second_piece_of_an_interrupted_quote_keeps_the_speaker():
+    an = analyze('"Honestly," Hallvik went on, "we may be on the brink of losing the whole fleet."')
+    _, name = speaker_of(an, "brink of losing the whole fleet")
+    assert name is not None and "Hallvik" in name

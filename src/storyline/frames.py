@@ -1,11 +1,11 @@
 """Attribution frames beyond "X said that ...": a verb and the words it attributes.
 
 News attributes more than speech: "the senator criticized the plan", "she called for a recount",
-"he vowed to appeal", "the mayor talked about the budget", "her criticism of the plan". Each
-frame is a verb (or noun) lemma and the
-dependency that holds the attributed words (``dobj``, ``xcomp``, ``ccomp``, ``oprd`` or
-``prep_X``, the object of the preposition X); a noun frame's source is its possessor. The
-frames are data (data/frames.json), chosen on PolNeAR train by tools/mine_frames.py.
+"he vowed to appeal", "the mayor talked about the budget", "her criticism of the plan", "she is
+confident in the plan". Each frame is a verb, noun or adjective lemma and the dependency that
+holds the attributed words (``dobj``, ``xcomp``, ``ccomp``, ``oprd`` or ``prep_X``, the object of
+the preposition X); a noun frame's source is its possessor, an adjective frame's the subject of
+its copula. The frames are data (data/frames.json), chosen on PolNeAR train by tools/mine_frames.py.
 
 Verbs like "seem" and "appear" attribute with no source ("the plan seems to work"): their
 content runs from the subject to the end of the complement, and they have no speaker.
@@ -33,6 +33,11 @@ def frames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
 @lru_cache(maxsize=1)
 def noun_frames() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in load_lexicon("frames").get("nouns", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def adjective_frames() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get("adjectives", {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +77,17 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
     """(start, end, cue, subject) of every frame in doc; subject is None for sourceless frames."""
     verbs, no_source = frames()
     nouns = noun_frames()
+    adjectives = adjective_frames()
     for t in doc:
         lemma = t.lemma_.lower()
-        if t.pos_ == "NOUN" and lemma in nouns:
+        if t.pos_ == "ADJ" and lemma in adjectives:
+            # "the senator is confident in the plan", "she was critical of the deal": the copula's subject
+            comps = [c for c in _complements(t, adjectives[lemma]) if c.i > t.i]
+            subj = subject(t.head) if t.dep_ == "acomp" and comps else None
+            if subj is None:
+                continue
+            first, last = comps[0].left_edge, content_end(comps[-1])
+        elif t.pos_ == "NOUN" and lemma in nouns:
             # "the senator's criticism of the plan", "her call for a recount": the possessor is the source
             owner = next((c for c in t.children if c.dep_ == "poss"), None)
             comps = [c for c in _complements(t, nouns[lemma]) if c.i > t.i]
@@ -93,7 +106,9 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
             comps = [c for c in _complements(t, passive_frames()[lemma]) if c.i > t.i]
             if not comps:
                 continue
-            first, last, subj = comps[0].left_edge, content_end(comps[-1]), None
+            # "When asked by the anchor about ...": the asker is the source
+            agent = next((p for a in t.children if a.dep_ == "agent" for p in a.children if p.dep_ == "pobj"), None)
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), agent
         elif lemma in verbs:
             comps = [c for c in _complements(t, verbs[lemma]) if c.i > t.i]
             subj = subject(t) if comps else None

@@ -32,6 +32,7 @@ RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever"
 GROUP_WORDS = frozenset({"many", "some", "most", "others", "few", "all", "both", "those", "someone", "somebody",
                          "everyone", "everybody", "another", "nobody", "none", "one", "each", "anyone", "several"})
 CLOSERS = "”»"
+ASIDE = frozenset({"which", "who", "whom", "whose", "when", "where"})
 STRAIGHT = '"'
 
 
@@ -143,7 +144,34 @@ def _subject(verb: Token) -> Token | None:
                 if p.dep_ == "pobj":
                     return p
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-        return _subject(verb.head)
+        return _outer_speaker(verb) or _subject(verb.head)
+    # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
+    if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
+        return _outer_speaker(verb) or _subject(verb.head)
+    if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _left_name(verb)
+    return None
+
+
+def _left_name(verb: Token) -> Token | None:
+    """'In a statement, her adviser, Jake Sullivan, said: ...': the name set off right before a
+    speech verb that the parser hung elsewhere (as an apposition of "statement")."""
+    j = verb.i - 1
+    while j > verb.sent.start and verb.doc[j].text == ",":
+        j -= 1
+    t = verb.doc[j]
+    if j == verb.i - 1 or t.pos_ not in ("PROPN", "NOUN") or t.dep_ not in ("appos", "conj", "npadvmod", "dep", "ROOT"):
+        return None
+    return t
+
+
+def _outer_speaker(verb: Token) -> Token | None:
+    """'The strategist said Clinton must choose, saying ...' and 'He said X and said Y': the parser
+    hangs the second cue on the reported clause; its speaker is the one who reports that clause."""
+    head = verb.head
+    if head.dep_ == "ccomp" and head.head is not head and _is_cue(head.head) and _is_cue(verb) \
+            and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _subject(head.head)
     return None
 
 
@@ -152,6 +180,14 @@ def _is_cue(tok: Token) -> bool:
     if tok.lemma_.lower() == "accord" or tok.lower_ == "according":
         return False
     return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in verbs and tok.lemma_.lower() not in ("be", "have")
+
+
+def _can_speak(subj: Token, cue: Token) -> bool:
+    """A subject that can be a speaker: not "which" or "there" (unless a "who" speaks for its
+    antecedent); "it" only with a speech verb ('It added, "..."': the paper, the company)."""
+    if subj.lower_ == "it":
+        return _cues()[0].get(cue.lemma_.lower()) == "speech"
+    return subj.lower_ not in RELATIVE or _relative_speaker(subj) is not None
 
 
 def _according(sent: Span, lo: int, hi: int) -> Token | None:
@@ -187,8 +223,8 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     if close_sent is not None:
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
-                subj = _subject(t)
-                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
+                subj = _subject(t) or _name_between(doc, qe, t)
+                if subj is not None and not inside(subj) and _can_speak(subj, t):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
                 break
@@ -200,7 +236,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in reversed(list(open_sent)):
             if t.idx < qs and not inside(t) and _is_cue(t):
                 subj = _subject(t)
-                if subj is not None and not inside(subj) and (subj.lower_ not in RELATIVE or _relative_speaker(subj)):
+                if subj is not None and not inside(subj) and _can_speak(subj, t):
                     cands.append((t, subj))
         speech = [c for c in cands if verbs.get(c[0].lemma_.lower()) == "speech"]
         if speech:
@@ -218,6 +254,23 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         if acc is not None:
             return None, acc
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
+
+
+def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
+    """'"...," Ramos, 58, told AFP': the name between a closing mark and a cue the parser left
+    without a subject (it made the name a conjunct of the quoted clause); '"Meh," wrote a reader':
+    the name right after the cue, which the parser took for its object."""
+    names = [t for t in doc[max(0, cue.i - 10): cue.i] if t.idx >= qe and t.pos_ in ("PROPN", "NOUN")]
+    if not names or any(t.idx >= qe and t.text in ".;!?" for t in doc[names[0].i: cue.i]):
+        after = [t for t in doc[cue.i + 1: cue.i + 5] if t.pos_ in ("PROPN", "NOUN", "PRON")]
+        if names or not after or any(t.is_punct for t in doc[cue.i + 1: after[0].i]) or \
+                doc[cue.i - 1].text not in (",", *CLOSERS, STRAIGHT, "'", "''"):
+            return None
+        names = after
+    head = names[0]
+    while head.head.i < cue.i and head.head.idx >= qe and head.dep_ in ("compound", "flat", "amod") and head.head is not head:
+        head = head.head
+    return head
 
 
 def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tuple[Token | None, Token | None]:  # type: ignore[no-untyped-def]
@@ -240,7 +293,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
     i = qs - 2
     while i >= 0 and text[i] == " ":
         i -= 1
-    if i >= 0 and text[i] == ":":
+    # 'The governor shot back: "..."', 'Hillary shot back, "I suppose ..."'
+    if i >= 0 and (text[i] == ":" or (text[i] == "," and text[qs:qs + 1].isupper())):
         colon = _token_at(doc, i)
         if colon is not None:
             for t in reversed(list(doc[colon.sent.start: colon.i])):
@@ -267,9 +321,15 @@ def _next_short_attribution(doc: Doc, qe: int, para_end: int) -> tuple[Token | N
     if sent is None or sent.end >= len(doc):
         return None, None
     nxt = doc[sent.end].sent
-    if nxt.start_char > para_end or len(nxt) > 8:
+    # '"... today?" Miller, a retired worker, said into the phone.': a longer sentence when it
+    # follows the closing mark at once and holds no quote of its own
+    glued = nxt.start_char - qe <= 3 and len(nxt) <= 20 and not any(t.text in OPENERS + STRAIGHT for t in nxt)
+    if nxt.start_char > para_end or (len(nxt) > 8 and not glued):
         return None, None
+    verbs, _ = _cues()
     for t in nxt:
+        if len(nxt) > 8 and (t.i - nxt.start > 12 or verbs.get(t.lemma_.lower()) != "speech"):
+            continue
         if _is_cue(t):
             s = _subject(t)
             if s is not None:
@@ -373,9 +433,10 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if not _is_cue(t):
             continue
         subj = _subject(t)
-        if subj is None or (subj.lower_ in RELATIVE and not _relative_speaker(subj)) or sourceless_passive(t):
-            continue
         lemma = t.lemma_.lower()
+        # "It said it would appeal": a company or agency named before speaks as "it"
+        if subj is None or not _can_speak(subj, t) or sourceless_passive(t):
+            continue
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
@@ -398,7 +459,9 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
             s = doc[s.i + 1]
         while e.i > s.i and (e.is_punct or e.is_space) and e.text not in (".", "!", "?"):
             e = doc[e.i - 1]
-        if e.i - s.i < 3:
+        # two words make a content when they are a clause of their own: "she said he lied"
+        short = 1 if comp and any(c.dep_ in ("nsubj", "nsubjpass") for c in comp[0].children) else 3
+        if e.i - s.i < short:
             continue
         start, end = s.idx, e.idx + len(e.text)
         if subj.idx >= start and subj.idx < end and not around:
@@ -447,6 +510,13 @@ def _content_end(head: Token) -> Token:
             if t.i - head.left_edge.i >= 4:
                 end = doc[t.i - 1]
                 break
+    # "... such legislation, which would give ...": a relative clause set off by a comma is the
+    # reporter's aside, not the attributed words
+    for t in doc[head.left_edge.i + 3: end.i]:
+        if t.text == "," and doc[t.i + 1].lower_ in ASIDE and any(a.dep_ in ("relcl", "advcl") and a.i > t.i
+                                                                  for a in doc[t.i + 1].ancestors if a.i <= end.i):
+            end = doc[t.i - 1]
+            break
     for x in head.rights:
         if x.i > end.i:
             break
@@ -604,7 +674,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
             continue
-        if f.inherit and f.kind == "direct":
+        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f)):
             prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
@@ -612,7 +682,33 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
-                                     and len(text[f.start:f.end].split()) <= 3)]
+                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+
+
+SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
+
+
+def _title(text: str, f: Found) -> bool:
+    """'said on ABC's "This Week."', 'told "Meet the Press"': a show, book or film named in marks
+    after a possessive or a preposition, every word capitalised, is not a quote."""
+    if f.kind == "indirect":
+        return False
+    words = text[f.start:f.end].strip(" ,.;:!?").split()
+    if not 1 <= len(words) <= 8 or not all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_WORDS for w in words) \
+            or words[0].lower() in SMALL_WORDS - {"a", "an", "the"}:
+        return False
+    before = text[max(0, f.start - 12):f.start].rstrip(" " + OPENERS + STRAIGHT + "'").split()
+    return bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1].lower() in ("on", "in", "of", "to"))
+
+
+def _interrupted(text: str, before: list[Found], f: Found) -> bool:
+    """'"Honestly," he went on, "we may be ...': the second piece of a quote broken by its attribution."""
+    prev = [g for g in before if g.kind != "indirect" and g.end <= f.start]
+    if not prev:
+        return False
+    gap = text[prev[-1].end:f.start]
+    return len(gap) < 60 and "\n" not in gap and gap.rstrip()[-1:] in OPENERS + STRAIGHT and \
+        gap.rstrip()[:-1].rstrip()[-1:] in (",", ":")
 
 
 def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, int | None]]) -> Resolved | None:
