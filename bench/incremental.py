@@ -34,7 +34,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
-from storyline import api, synth  # noqa: E402
+from storyline import api, claimgroups, synth  # noqa: E402
 from storyline.names import person_key  # noqa: E402
 from storyline.records import stable_id, text_id  # noqa: E402
 from storyline.store import Store  # noqa: E402
@@ -155,6 +155,9 @@ def build(db: str, n: int) -> float:
         )
     con.row_factory = sqlite3.Row
     store.resolve_dates()  # as the ingests that built a real store would have
+    with con:  # the copies' claims are keyed and grouped as their ingests would have (claimgroups.backfill)
+        con.execute("DELETE FROM meta WHERE key='claim_keys'")
+    claimgroups.backfill(store)
     # the copies count as aggregated (see the module docstring): the marks of every cross-article step move on
     with con:
         for key in ("claim_groups_rowid", "aggregated_rowid"):
@@ -193,6 +196,9 @@ def main() -> None:
             ok = con.execute("SELECT count(*) FROM articles").fetchone()[0] >= args.articles
     if not ok:
         built = build(db, args.articles)
+    store = Store(db)
+    claimgroups.backfill(store)  # a store cached before claim keys were kept: keyed once, not in a timed ingest
+    store.close()
     # a copy, so the timed ingests do not grow the cached store
     work = db + ".work"
     src, dst = sqlite3.connect(db), sqlite3.connect(work)

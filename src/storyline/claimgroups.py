@@ -389,7 +389,7 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None]) -
         if days is not None:
             ms = [m for m in ms if not _per_day(m) or m.date in days]
         groups = build_groups(ms)
-        now = {m.id: g.id for g in groups for m in g.members}
+        now = {m.id: gid for g in groups for gid in (g.id,) for m in g.members}
         with db:
             gone = sorted({was[m.id] for m in ms} - {None})
             db.executemany("DELETE FROM claim_groups WHERE id=?", [(g,) for g in gone])
@@ -410,7 +410,7 @@ def pending(store: Any, upto: int | None = None) -> list[str]:
                                      (int(row[0]) if row else 0, top))]
 
 
-def _backfill(store: Any) -> None:
+def backfill(store: Any) -> None:
     """A store grouped before claim keys were kept: key every claim once and build every group again."""
     db = store.db
     if db.execute("SELECT 1 FROM meta WHERE key='claim_keys'").fetchone():
@@ -429,7 +429,7 @@ def aggregate(store: Any, article_ids: Iterable[str], upto: int | None = None) -
     keys, for per-day keys only on their dates (incremental: a key's other groups, and other keys, are
     not read). Idempotent: a pass killed half-way and run again gives the same groups."""
     ids = list(article_ids)
-    _backfill(store)
+    backfill(store)
     parts: dict[tuple[str, str], set[str | None] | None] = {}
     for k in range(0, len(ids), 500):
         chunk = ids[k:k + 500]

@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS quote_grams (hash INTEGER NOT NULL, quote_id TEXT NOT
 CREATE TABLE IF NOT EXISTS claim_keys (claim_id TEXT PRIMARY KEY, counts TEXT NOT NULL, part TEXT NOT NULL,
   "where" TEXT, group_id TEXT);
 CREATE INDEX IF NOT EXISTS claim_keys_part ON claim_keys(counts, part);
+CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
 """
 SCHEMA_VERSION = "1"
 
