@@ -160,7 +160,7 @@ def build(db: str, n: int) -> float:
     claimgroups.backfill(store)
     # the copies count as aggregated (see the module docstring): the marks of every cross-article step move on
     with con:
-        for key in ("claim_groups_rowid", "aggregated_rowid"):
+        for key in ("claim_groups_rowid", "aggregated_rowid", "stories_rowid"):
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, (SELECT max(rowid) FROM articles))", (key,))
     store.close()
     return time.perf_counter() - t0
@@ -198,6 +198,8 @@ def main() -> None:
         built = build(db, args.articles)
     store = Store(db)
     claimgroups.backfill(store)  # a store cached before claim keys were kept: keyed once, not in a timed ingest
+    with store.db:  # and before the stories mark was kept (every article of it is in a story)
+        store.db.execute("INSERT OR IGNORE INTO meta VALUES ('stories_rowid', (SELECT max(rowid) FROM articles))")
     store.close()
     # a copy, so the timed ingests do not grow the cached store
     work = db + ".work"

@@ -103,9 +103,12 @@ def aggregate(store: Store, upto: int | None = None) -> None:
     todo = _since_last_pass(store, "aggregated_rowid", upto)
     aggregate_events(store, todo)
     statements.aggregate(store, todo)
-    stories.aggregate(store, stories.pending(store, upto))
+    # every article up to the stories mark is in a story (none: a store older than the mark, read whole once)
+    row = store.db.execute("SELECT value FROM meta WHERE key='stories_rowid'").fetchone()
+    stories.aggregate(store, stories.pending(store, upto, int(row[0]) if row else 0))
     with store.db:  # after stories: a pass killed in any step is redone whole, each step skipping what it did
-        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregated_rowid', ?)", (str(upto),))
+        store.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [("aggregated_rowid", str(upto)), ("stories_rowid", str(upto))])
 
 
 def _aggregated(store: Store) -> int:
