@@ -22,6 +22,8 @@ from .store import Store
 
 DEFAULT_DB = "storyline.db"
 CHUNK = 16
+# articles stored between two passes of the cross-article steps (catch_up); STORYLINE_AGGREGATE_EVERY sets it
+AGGREGATE_EVERY = int(os.environ.get("STORYLINE_AGGREGATE_EVERY", "128"))
 
 
 @dataclass
@@ -58,7 +60,7 @@ def _analyze_chunk(arts: list[Article], events: bool = True) -> list[Analysis | 
 
 
 def _store_results(store: Store, report: IngestReport, results: Iterable[Analysis | Failure],
-                   progress: Callable[[int, str], None] | None) -> None:
+                   progress: Callable[[int, str], None] | None, every: int = AGGREGATE_EVERY) -> None:
     for r in results:
         if isinstance(r, Failure):
             report.failures.append(r)
@@ -68,35 +70,66 @@ def _store_results(store: Store, report: IngestReport, results: Iterable[Analysi
             report.quotes += len(r.quotes)
             report.claims += len(r.claims)
             report.events += len(r.events)
+            if _top(store) % every == 0:
+                catch_up(store, every, final=False)  # a pass of the cross-article steps every `every` articles
         else:
             report.unchanged += 1
         if progress:
             progress(1, r.path if isinstance(r, Failure) else r.article.path)
 
 
-def _since_last_pass(store: Store, key: str) -> list[str]:
-    """Articles stored since the pass named ``key`` last ran (a rowid mark in ``meta``): a run
-    killed between storing and aggregating leaves its articles here for the next run."""
+def _since_last_pass(store: Store, key: str, upto: int | None = None) -> list[str]:
+    """Articles stored since the pass named ``key`` last ran (a rowid mark in ``meta``), up to rowid
+    ``upto``: a run killed between storing and aggregating leaves its articles here for the next run."""
     row = store.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? ORDER BY rowid",
-                                     (int(row[0]) if row else 0,))]
+    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                                     (int(row[0]) if row else 0, _top(store) if upto is None else upto))]
 
 
-def aggregate(store: Store) -> None:
-    """The cross-article steps, run after a batch is stored (by ingest and by load): years
-    re-decided against the corpus, then claim groups, event clusters, statements and stories for
-    the articles stored since each step last ran."""
+def _top(store: Store) -> int:
+    return int(store.db.execute("SELECT COALESCE(max(rowid), 0) FROM articles").fetchone()[0])
+
+
+def aggregate(store: Store, upto: int | None = None) -> None:
+    """The cross-article steps for the articles stored since each step last ran, up to rowid ``upto``
+    (every stored article when None): years re-decided against the corpus, then claim groups, event
+    clusters, statements and stories. Each step is idempotent and keeps its own mark, so a pass
+    killed half-way is finished by the next one."""
     from .event_clusters import aggregate as aggregate_events
 
-    store.resolve_dates()
-    claimgroups.aggregate(store, claimgroups.pending(store))
-    todo = _since_last_pass(store, "aggregated_rowid")
+    upto = _top(store) if upto is None else upto
+    store.resolve_dates(upto=upto)
+    claimgroups.aggregate(store, claimgroups.pending(store, upto), upto)
+    todo = _since_last_pass(store, "aggregated_rowid", upto)
     aggregate_events(store, todo)
     statements.aggregate(store, todo)
-    with store.db:
-        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('aggregated_rowid', "
-                         "(SELECT COALESCE(max(rowid), 0) FROM articles))")
-    stories.aggregate(store, stories.pending(store))
+    # every article up to the stories mark is in a story (none: a store older than the mark, read whole once)
+    row = store.db.execute("SELECT value FROM meta WHERE key='stories_rowid'").fetchone()
+    stories.aggregate(store, stories.pending(store, upto, int(row[0]) if row else 0))
+    with store.db:  # after stories: a pass killed in any step is redone whole, each step skipping what it did
+        store.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
+                             [("aggregated_rowid", str(upto)), ("stories_rowid", str(upto))])
+
+
+def _aggregated(store: Store) -> int:
+    """The rowid up to which every cross-article step has run."""
+    marks = dict(store.db.execute("SELECT key, value FROM meta WHERE key IN ('aggregated_rowid', "
+                                  "'claim_groups_rowid')").fetchall())
+    return min(int(marks.get("aggregated_rowid", 0)), int(marks.get("claim_groups_rowid", 0)))
+
+
+def catch_up(store: Store, every: int = AGGREGATE_EVERY, final: bool = True) -> None:
+    """Run the cross-article steps over the stored articles in passes of ``every`` articles, at rowids
+    that are multiples of ``every``, then (``final``) over the rest. Memory is bounded by a pass, not by
+    the batch, and the passes fall at the same rowids however often an ingest was interrupted and
+    rerun, so a rerun after a crash builds the same store as a clean run."""
+    top, done = _top(store), _aggregated(store)
+    bound = (done // every + 1) * every
+    while bound <= top:
+        aggregate(store, bound)
+        bound += every
+    if final and _aggregated(store) < top:
+        aggregate(store, top)
 
 
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
@@ -153,6 +186,8 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
     def handle(results: list[Analysis | Failure]) -> None:
         _store_results(store, report, results, progress)
 
+    catch_up(store, final=False)  # what a killed run stored and did not aggregate, in the same passes
+
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
         for chunk in chunks:
@@ -173,7 +208,7 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
                     handle(pending.pop(0).get())
             for p in pending:
                 handle(p.get())
-    aggregate(store)
+    catch_up(store)
     store.close()
     return report
 
@@ -252,7 +287,7 @@ def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None]
             _store_results(store, report, (Failure(r["path"], r["error"]) if r["error"] is not None
                                            else scale.decode(r["analysis"]) for r in rows), progress)
             report.seen = report.added + report.unchanged + report.failed
-        aggregate(store)
+        catch_up(store)
     finally:
         store.close()
     return report

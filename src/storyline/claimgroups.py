@@ -31,8 +31,9 @@ unknown), or when a later figure of a class that only rises (a death toll) falls
 earlier one; ``update`` when every incompatible pair is a later figure superseding an earlier
 one; ``agree`` otherwise. Groups of one claim are not stored.
 
-``aggregate(store, article_ids)`` is incremental: it re-groups only the classes that the
-given articles' claims count.
+``aggregate(store, article_ids)`` is incremental: each claim's part (scope and subset) and place
+are read from its text once and kept in ``claim_keys`` with the group it is in; a pass re-groups
+only the (class, part) keys of the given articles' claims, for per-day classes only on their days.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -334,58 +335,114 @@ def windows(ms: list[Member]) -> list[list[Member]]:
     return out
 
 
-def _members(store: Any, classes: Iterable[str]) -> list[Member]:
-    classes = sorted(set(classes))
-    if not classes:
-        return []
-    marks = ",".join("?" * len(classes))
-    rows = store.rows(
-        'SELECT c.id, c.article_id, c.start, c."end", c.value, c.low, c.high, c.qualifier, c.counts, c."where", '
-        "c.as_of, ac.name AS claimant, a.outlet, a.path, a.published, "
-        "substr(a.text, max(c.start - 149, 1), min(c.start, 150)) AS before, "
-        'substr(a.text, c."end" + 1, 200) AS after, c.text '
-        "FROM claims c JOIN articles a ON a.id = c.article_id LEFT JOIN actors ac ON ac.id = c.claimed_by_id "
-        f"WHERE c.counts IN ({marks})", tuple(classes))
-    out = []
+_DATE = "COALESCE(NULLIF(c.as_of, ''), a.published)"
+
+
+def _key_rows(store: Any, where_sql: str, args: tuple) -> Iterator[tuple[str, str, str, str | None, str | None]]:
+    """(claim id, counts, part, place, date) of the claims of grouped classes that ``where_sql`` selects.
+    The part (scope and subset) and the place are read from the claim's words and the text around it,
+    once per claim, and kept in ``claim_keys``; the date is not kept (a year re-decided moves it)."""
+    grouped = sorted(_lex()["grouped"])
+    rows = store.db.execute(
+        'SELECT c.id, c.counts, c."where", substr(a.text, max(c.start - 149, 1), min(c.start, 150)) AS before, '
+        f'substr(a.text, c."end" + 1, 200) AS after, c.text, {_DATE} AS date FROM claims c JOIN articles a '
+        f"ON a.id = c.article_id WHERE c.counts IN ({','.join('?' * len(grouped))}) AND {where_sql}",
+        (*grouped, *args))
     for r in rows:
-        source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
-        out.append(Member(r["id"], r["article_id"], r["value"], r["low"], r["high"], r["qualifier"], r["counts"],
-                          normalise_where(r["where"]), scope_of(r["before"] or "", r["after"] or "", r["counts"]),
-                          r["as_of"] or r["published"], source, subset_of(r["text"] or "")))
-    return out
+        subset = subset_of(r["text"] or "")
+        part = scope_of(r["before"] or "", r["after"] or "", r["counts"]) + (f"|of:{subset}" if subset else "")
+        yield r["id"], r["counts"], part, normalise_where(r["where"]), r["date"]
 
 
-def pending(store: Any) -> list[str]:
-    """Articles stored since the last aggregate (a rowid mark kept in the meta table)."""
-    row = store.db.execute("SELECT value FROM meta WHERE key='claim_groups_rowid'").fetchone()
-    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? ORDER BY rowid",
-                                     (int(row[0]) if row else 0,))]
-
-
-def aggregate(store: Any, article_ids: Iterable[str]) -> None:
-    """Re-group the classes that the claims of ``article_ids`` count (incremental)."""
-    ids = list(article_ids)
-    if not ids:
-        return
+def _store_keys(store: Any, rows: list[tuple[str, str, str, str | None, str | None]]) -> None:
     with store.db:
-        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('claim_groups_rowid', "
-                         "(SELECT COALESCE(max(rowid), 0) FROM articles))")
-    classes: set[str] = set()
+        store.db.executemany('INSERT OR IGNORE INTO claim_keys (claim_id, counts, part, "where") VALUES (?,?,?,?)',
+                             [r[:4] for r in rows])
+
+
+_MEMBER_SQL = (
+    'SELECT c.id, c.article_id, c.value, c.low, c.high, c.qualifier, c.counts, k."where", k.part, k.group_id, '
+    f"{_DATE} AS date, ac.name AS claimant, a.outlet, a.path "
+    "FROM claim_keys k JOIN claims c ON c.id = k.claim_id JOIN articles a ON a.id = c.article_id "
+    "LEFT JOIN actors ac ON ac.id = c.claimed_by_id WHERE k.counts=? AND k.part=?")
+
+
+def _member(r: Any) -> Member:
+    source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
+    scope, _, subset = r["part"].partition("|of:")
+    return Member(r["id"], r["article_id"], r["value"], r["low"], r["high"], r["qualifier"], r["counts"],
+                  r["where"], scope, r["date"], source, subset)
+
+
+def _per_day(m: Member) -> bool:
+    return m.counts in _lex()["per_day"] or m.scope == "day"
+
+
+def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None]) -> None:
+    """Build again the groups of each (counts, part) key; for a per-day key, only those of the given
+    dates (None: every date). The members' keys say which groups they were in, so only those go."""
+    db = store.db
+    for (counts, part), days in sorted(parts.items()):
+        rows = db.execute(_MEMBER_SQL, (counts, part)).fetchall()
+        was = {r["id"]: r["group_id"] for r in rows}
+        ms = [_member(r) for r in rows]
+        if days is not None:
+            ms = [m for m in ms if not _per_day(m) or m.date in days]
+        groups = build_groups(ms)
+        now = {m.id: gid for g in groups for gid in (g.id,) for m in g.members}
+        with db:
+            gone = sorted({was[m.id] for m in ms} - {None})
+            db.executemany("DELETE FROM claim_groups WHERE id=?", [(g,) for g in gone])
+            db.executemany(
+                'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
+                "VALUES (?,?,?,?,?,?,?)",
+                [(g.id, g.counts, g.where, g.period, g.verdict, g.explanation,
+                  json.dumps(sorted(m.id for m in g.members))) for g in groups])
+            db.executemany("UPDATE claim_keys SET group_id=? WHERE claim_id=?",
+                           [(now.get(m.id), m.id) for m in ms if now.get(m.id) != was[m.id]])
+
+
+def pending(store: Any, upto: int | None = None) -> list[str]:
+    """Articles stored since the last aggregate (a rowid mark kept in the meta table), up to rowid ``upto``."""
+    row = store.db.execute("SELECT value FROM meta WHERE key='claim_groups_rowid'").fetchone()
+    top = upto if upto is not None else store.db.execute("SELECT COALESCE(max(rowid), 0) FROM articles").fetchone()[0]
+    return [r[0] for r in store.rows("SELECT id FROM articles WHERE rowid > ? AND rowid <= ? ORDER BY rowid",
+                                     (int(row[0]) if row else 0, top))]
+
+
+def backfill(store: Any) -> None:
+    """A store grouped before claim keys were kept: key every claim once and build every group again."""
+    db = store.db
+    if db.execute("SELECT 1 FROM meta WHERE key='claim_keys'").fetchone():
+        return
+    _store_keys(store, list(_key_rows(store, "c.id NOT IN (SELECT claim_id FROM claim_keys)", ())))
+    with db:
+        db.execute("DELETE FROM claim_groups")
+        db.execute("UPDATE claim_keys SET group_id=NULL")
+    _regroup(store, {(r[0], r[1]): None for r in db.execute("SELECT DISTINCT counts, part FROM claim_keys")})
+    with db:
+        db.execute("INSERT OR REPLACE INTO meta VALUES ('claim_keys', '1')")
+
+
+def aggregate(store: Any, article_ids: Iterable[str], upto: int | None = None) -> None:
+    """Key the claims of ``article_ids`` and build again only the groups of their (class, scope, part)
+    keys, for per-day keys only on their dates (incremental: a key's other groups, and other keys, are
+    not read). Idempotent: a pass killed half-way and run again gives the same groups."""
+    ids = list(article_ids)
+    backfill(store)
+    parts: dict[tuple[str, str], set[str | None] | None] = {}
     for k in range(0, len(ids), 500):
         chunk = ids[k:k + 500]
-        classes |= {r[0] for r in store.rows(
-            f"SELECT DISTINCT counts FROM claims WHERE article_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
-            if r[0] in _lex()["grouped"]}
-    if not classes:
-        return
-    groups = build_groups(_members(store, classes))
+        rows = list(_key_rows(store, f"c.article_id IN ({','.join('?' * len(chunk))})", tuple(chunk)))
+        _store_keys(store, rows)
+        for _, counts, part, _, date in rows:
+            days = parts.setdefault((counts, part), set())
+            assert days is not None
+            days.add(date)
+    _regroup(store, parts)
+    top = upto if upto is not None else store.db.execute("SELECT COALESCE(max(rowid), 0) FROM articles").fetchone()[0]
     with store.db:
-        store.db.executemany("DELETE FROM claim_groups WHERE counts=?", [(c,) for c in sorted(classes)])
-        store.db.executemany(
-            'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
-            "VALUES (?,?,?,?,?,?,?)",
-            [(g.id, g.counts, g.where, g.period, g.verdict, g.explanation,
-              json.dumps(sorted(m.id for m in g.members))) for g in groups])
+        store.db.execute("INSERT OR REPLACE INTO meta VALUES ('claim_groups_rowid', ?)", (str(top),))
 
 
 def claim_rows(store: Any, where_sql: str = "", args: tuple = ()) -> list[dict[str, Any]]:

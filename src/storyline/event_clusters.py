@@ -77,19 +77,38 @@ def _names(text: str | None) -> set[str]:
     return {w for w in re.findall(r"\b[A-Z][\w'-]{3,}", text or "") if w not in STOP}
 
 
-def _fits(ev: Any, when: dt.date | None, members: list[Any], parties: _Parties) -> bool:
-    """Does the event fit every member of a cluster, and is one of its parties named by one of them?"""
-    named = False
-    for c in members:
-        other = _day(c["date"]) or _day(c["published"])
+def _fits_all(ev: Any, when: dt.date | None, dates: set[tuple[Any, Any]], sides: set[tuple[Any, Any, Any, Any]],
+              parties: _Parties) -> bool:
+    """Does the event fit every member of a cluster (its date within the window, no party different),
+    and is one of its parties named by one of them? Read from the cluster's distinct dates and distinct
+    parties: the same answer as member by member, at a cost that does not grow with copies of one report."""
+    for date, published in dates:
+        other = _day(date) or _day(published)
         if (when is None) != (other is None) or when and other and abs((when - other).days) > WINDOW_DAYS:
             return False
-        for side in ("actor", "recipient"):
-            rel = parties.relation((ev[f"{side}_id"], ev[f"{side}_text"]), (c[f"{side}_id"], c[f"{side}_text"]))
+    named = False
+    for aid, atext, rid, rtext in sides:
+        for rel in (parties.relation((ev["actor_id"], ev["actor_text"]), (aid, atext)),
+                    parties.relation((ev["recipient_id"], ev["recipient_text"]), (rid, rtext))):
             if rel == "different":
                 return False
             named = named or rel == "same"
     return named
+
+
+def _summaries(db: Any, clusters: list[str]) -> dict[str, tuple[set[tuple[Any, Any]], set[tuple[Any, Any, Any, Any]]]]:
+    """Each cluster's distinct (date, article date) pairs and distinct parties, read in a few queries."""
+    out: dict[str, tuple[set[tuple[Any, Any]], set[tuple[Any, Any, Any, Any]]]] = {c: (set(), set()) for c in clusters}
+    for k in range(0, len(clusters), 500):
+        part = clusters[k:k + 500]
+        marks = ",".join("?" * len(part))
+        for r in db.execute(f"SELECT DISTINCT e.cluster_id, e.date, a.published FROM events e JOIN articles a "
+                            f"ON a.id=e.article_id WHERE e.cluster_id IN ({marks})", part):
+            out[r[0]][0].add((r[1], r[2]))
+        for r in db.execute(f"SELECT DISTINCT cluster_id, actor_id, actor_text, recipient_id, recipient_text "
+                            f"FROM events WHERE cluster_id IN ({marks})", part):
+            out[r[0]][1].add((r[1], r[2], r[3], r[4]))
+    return out
 
 
 def _new_cluster(db: Any, event_id: str) -> None:
@@ -119,23 +138,32 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                 _new_cluster(db, ev["id"])
                 continue
             # only clusters that name one of the event's parties (by id, by a state of the same country, or by
-            # a shared name) can take it
-            related = set(ids)
+            # a shared name) can take it; the country is matched on the window's events' actors (joined), not
+            # by listing every actor of that country
+            related = sorted(set(ids))
+            countries = []
             for aid in ids:
                 kind, country = parties.get(aid)
                 if country:
-                    related.update(r[0] for r in db.execute(
-                        "SELECT id FROM actors WHERE country=? AND (kind='state' OR ?)", (country, kind == "state")))
+                    countries.append((country, kind == "state"))
             marks2 = ",".join("?" * len(related))
             likes = " OR ".join(["actor_text LIKE ? OR recipient_text LIKE ?"] * len(words))
+            by_country = " OR ".join(["(xa.country=? AND (xa.kind='state' OR ?)) OR "
+                                      "(xr.country=? AND (xr.kind='state' OR ?))"] * len(countries))
             where = " OR ".join(x for x in (f"actor_id IN ({marks2})" if related else "",
                                             f"recipient_id IN ({marks2})" if related else "", likes) if x)
             # and only events in the time window (a cluster's every member must be), found through the
             # (event_type, date) index rather than by reading every event of the store
             match = where.replace("actor_", "e.actor_").replace("recipient_", "e.recipient_")
-            party_args = (*related, *related, *[f"%{w}%" for w in words for _ in (0, 1)])
-            head = ("SELECT DISTINCT e.cluster_id FROM {} WHERE e.event_type=? AND e.status=? "
-                    "AND e.cluster_id IS NOT NULL AND e.id<>? AND {} AND (" + match + ")")
+            if by_country:
+                match += " OR " + by_country
+            party_args = (*related, *related, *[f"%{w}%" for w in words for _ in (0, 1)],
+                          *[x for c, st in countries for x in (c, st, c, st)])
+            head = ("SELECT DISTINCT e.cluster_id FROM {} " +
+                    ("LEFT JOIN actors xa ON xa.id=e.actor_id LEFT JOIN actors xr ON xr.id=e.recipient_id "
+                     if by_country else "") +
+                    "WHERE e.event_type=? AND e.status=? AND e.cluster_id IS NOT NULL AND e.id<>? AND {} AND (" +
+                    match + ")")
             base = (ev["event_type"], ev["status"], ev["id"])
             undated = "(e.date IS NULL OR length(e.date)<>10)"
             if when is None:
@@ -149,18 +177,15 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                 hi = (when + dt.timedelta(days=WINDOW_DAYS)).isoformat()
                 # events dated in the window (the (event_type, date) index), and undated events of
                 # articles published in it (the articles' date index)
+                # (the second read from the window's articles through the partial index events_undated,
+                # never from every event of the type: "+" keeps SQLite off the type index there)
                 sql = (head.format("events e", "length(e.date)=10 AND e.date BETWEEN ? AND ?") + " UNION " +
-                       head.format("articles a JOIN events e ON e.article_id=a.id",
-                                   f"a.published BETWEEN ? AND ? AND {undated}"))
+                       head.replace("WHERE e.event_type", "WHERE +e.event_type").format(
+                           "articles a JOIN events e ON e.article_id=a.id", f"a.published BETWEEN ? AND ? AND {undated}"))
                 args = (*base, lo, hi, *party_args, *base, lo, hi, *party_args)
             clusters = sorted(r[0] for r in db.execute(sql, args))
-            by_cluster: dict[str, list[Any]] = {}
-            for cid in clusters:
-                by_cluster[cid] = db.execute(
-                    "SELECT e.id, e.cluster_id, e.actor_id, e.actor_text, e.recipient_id, e.recipient_text, e.date, "
-                    "a.published FROM events e JOIN articles a ON a.id=e.article_id WHERE e.cluster_id=?",
-                    (cid,)).fetchall()
-            hits = [cid for cid, members in by_cluster.items() if _fits(ev, when, members, parties)]
+            hits = [cid for cid, (dates, sides) in sorted(_summaries(db, clusters).items())
+                    if _fits_all(ev, when, dates, sides, parties)]
             if not hits:
                 _new_cluster(db, ev["id"])
                 continue

@@ -28,6 +28,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from .records import stable_id
 from .store import Store
@@ -92,6 +93,20 @@ def gram_hash(gram: tuple[str, ...]) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big", signed=True)
 
 
+def _candidates(db: Any, hashes: list[int], own: str) -> list[str]:
+    """Quotes sharing at least ``MIN_SHARED`` of these trigrams, those held by more than ``COMMON``
+    quotes left out ("said that the" tells nothing); counted by SQLite, not in Python."""
+    rare = [h for h in hashes if db.execute("SELECT count(*) FROM (SELECT 1 FROM quote_grams WHERE hash=? LIMIT ?)",
+                                            (h, COMMON + 1)).fetchone()[0] <= COMMON]
+    out: list[str] = []
+    for k in range(0, len(rare), 500):
+        part = rare[k:k + 500]
+        marks = ",".join("?" * len(part))
+        out += [r[0] for r in db.execute(f"SELECT quote_id FROM quote_grams WHERE hash IN ({marks}) "
+                                         "GROUP BY quote_id HAVING count(*) >= ?", (*part, MIN_SHARED))]
+    return sorted(o for o in out if o != own)
+
+
 def aggregate(store: Store, article_ids: list[str]) -> None:
     """Gather the quotes of the articles just added into statements (incremental).
 
@@ -108,21 +123,7 @@ def aggregate(store: Store, article_ids: list[str]) -> None:
     with db:
         db.executemany("INSERT OR IGNORE INTO quote_grams VALUES (?,?)",
                        [(gram_hash(g), q.id) for q in new for g in grams[q.id]])
-    pairs: set[tuple[str, str]] = set()
-    for q in new:
-        seen: Counter[str] = Counter()
-        for g in grams[q.id]:
-            holders = [r[0] for r in db.execute("SELECT quote_id FROM quote_grams WHERE hash=? LIMIT ?",
-                                                (gram_hash(g), COMMON + 1))]
-            if len(holders) > COMMON:
-                continue  # a trigram found in very many quotes ("said that the") tells nothing
-            seen.update(h for h in holders if h != q.id)
-        pairs |= {(q.id, oid) for oid, n in seen.items() if n >= MIN_SHARED}
     by_id = {q.id: q for q in new}
-    older = sorted({b for _, b in pairs} - by_id.keys())
-    by_id |= {q.id: q for q in _rows(store, "id", older)}
-    for qid in older:
-        grams[qid] = trigrams(by_id[qid].text)
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -136,25 +137,43 @@ def aggregate(store: Store, article_ids: list[str]) -> None:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    for a, b in sorted(pairs):
-        if same_words(grams[a], grams[b]) and compatible(by_id[a], by_id[b]):
-            union(a, b)
-    # the statements the matched quotes already belong to stay together, and are replaced
-    involved = sorted(parent.keys() | set(parent.values()))
+    # the statements the older quotes already belong to, each joined once: a new quote that matches
+    # one member of a statement is not compared with the others
     old: dict[str, list[str]] = {}
-    for k in range(0, len(involved), 500):
-        part = involved[k:k + 500]
-        for r in db.execute(f"SELECT DISTINCT s.id, s.quote_ids FROM statement_quotes sq JOIN statements s "
-                            f"ON s.id = sq.statement_id WHERE sq.quote_id IN ({','.join('?' * len(part))})", part):
-            old[r[0]] = json.loads(r[1])
-    for ids in old.values():
-        for qid in ids:
-            union(ids[0], qid)
+    in_statement: dict[str, str | None] = {}
+    touched: set[str] = set()
+    for q in new:
+        others = _candidates(db, [gram_hash(g) for g in grams[q.id]], q.id)
+        unknown = sorted(set(others) - in_statement.keys())
+        for k in range(0, len(unknown), 500):
+            part = unknown[k:k + 500]
+            found = dict(db.execute("SELECT sq.quote_id, sq.statement_id FROM statement_quotes sq WHERE sq.quote_id "
+                                    f"IN ({','.join('?' * len(part))})", part).fetchall())
+            for qid in part:
+                in_statement[qid] = found.get(qid)
+            for sid in sorted(set(found.values()) - old.keys()):
+                row = db.execute("SELECT quote_ids FROM statements WHERE id=?", (sid,)).fetchone()
+                old[sid] = json.loads(row[0]) if row else []
+                for qid in old[sid]:
+                    union(old[sid][0], qid)
+        for oid in others:
+            if find(q.id) == find(oid):
+                continue
+            if oid not in by_id:  # read when first compared: most candidates join through their statement
+                by_id |= {o.id: o for o in _rows(store, "id", [oid])}
+                grams[oid] = trigrams(by_id[oid].text)
+            if same_words(grams[q.id], grams[oid]) and compatible(by_id[q.id], by_id[oid]):
+                union(q.id, oid)
+                touched.add(q.id)
+    # only the statements a new quote joined are written again
+    roots = {find(q) for q in touched}
+    old = {sid: ids for sid, ids in old.items() if ids and find(ids[0]) in roots}
     missing = sorted({q for ids in old.values() for q in ids} - by_id.keys())
     by_id |= {q.id: q for q in _rows(store, "id", missing)}
     groups: dict[str, list[str]] = defaultdict(list)
     for qid in parent.keys() | set(parent.values()):
-        groups[find(qid)].append(qid)
+        if find(qid) in roots:
+            groups[find(qid)].append(qid)
     with db:
         for sid, ids in old.items():
             db.execute("DELETE FROM statements WHERE id=?", (sid,))

@@ -95,6 +95,10 @@ CREATE INDEX IF NOT EXISTS claim_groups_by_counts ON claim_groups(counts);
 CREATE INDEX IF NOT EXISTS copied_paragraphs_by_source ON copied_paragraphs(source_article_id, source_start);
 CREATE INDEX IF NOT EXISTS quotes_article_start_id ON quotes(article_id, start, id);
 CREATE INDEX IF NOT EXISTS article_actors_by_article ON article_actors(article_id, actor_id);
+CREATE TABLE IF NOT EXISTS claim_keys (claim_id TEXT PRIMARY KEY, counts TEXT NOT NULL, part TEXT NOT NULL,
+  "where" TEXT, group_id TEXT);
+CREATE INDEX IF NOT EXISTS claim_keys_part ON claim_keys(counts, part);
+CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
 """
 SCHEMA_VERSION = "1"
 
@@ -226,24 +230,28 @@ class Store:
                             (name, json.dumps(aliases), json.dumps(roles), loc.country, gid))
         return gid
 
-    def resolve_dates(self, today: Any = None) -> int:
+    def resolve_dates(self, today: Any = None, upto: int | None = None) -> int:
         """Give a year to articles whose dateline wrote only month and day, from the rest of the corpus.
 
         Incremental: the corpus enters only through the median of its years, so when that median
-        is the one of the last pass, only the articles stored since then are looked at."""
+        is the one of the last pass, only the articles stored since then are looked at. ``upto``: only
+        the articles up to that rowid count (a pass of api.catch_up), so a pass sees the same corpus
+        whatever was stored after it."""
         from .header import infer_year
         import datetime as dt
 
         last_year = (today or dt.date.today()).year
+        bound = upto if upto is not None else self.db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
         years = sorted(y for (y,) in self.db.execute(
             "SELECT CAST(substr(published, 1, 4) AS INTEGER) FROM articles WHERE published IS NOT NULL AND "
-            "published_source IN ('metadata','dateline','date-line')") if 1990 <= y <= last_year)
+            "published_source IN ('metadata','dateline','date-line') AND rowid <= ?", (bound,))
+            if 1990 <= y <= last_year)
         if not years:
             return 0
         median = years[len(years) // 2]
         state = dict(self.db.execute("SELECT key, value FROM meta WHERE key IN ('dates_median', 'dates_rowid')"))
         since = int(state["dates_rowid"]) if state.get("dates_median") == str(median) and "dates_rowid" in state else -1
-        top = self.db.execute("SELECT max(rowid) FROM articles").fetchone()[0] or 0
+        top = bound
         n = 0
         # articles with no year yet, and those whose year only a weekday gave (several years fit a
         # weekday; the corpus decides between them)

@@ -125,10 +125,12 @@ def tables(db: sqlite3.Connection) -> set[str]:
 
 
 # ---- aggregate -----------------------------------------------------------------------------
-def pending(store: Any) -> list[str]:
-    """Stored articles not yet in a story (those just added, or stored before stories existed)."""
+def pending(store: Any, upto: int | None = None, since: int = 0) -> list[str]:
+    """Stored articles not yet in a story (those just added, or stored before stories existed), with a
+    rowid in (``since``, ``upto``] when given (a pass of api.catch_up)."""
     return [r[0] for r in store.db.execute(
-        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) ORDER BY published, id")]
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles) AND rowid > ? AND rowid <= ? "
+        "ORDER BY published, id", (since, upto if upto is not None else 2**63 - 1))]
 
 
 def aggregate(store: Any, article_ids: list[str]) -> None:
