@@ -274,11 +274,14 @@ def _merge(db: Any, src: str, dst: str) -> None:
 
 
 def _actor_columns(db: Any) -> list[tuple[str, str]]:
-    """Every (table, column) that holds an actor id, whichever tables this store has."""
+    """Every (table, column) that holds an actor id, whichever tables this store has.
+
+    ``story_view_actor_names`` is left out: it records which actors a stored story view showed,
+    and a merged-away id must stay there so story_views.stale() sees the view is out of date."""
     names = {"actor_id", "speaker_id", "claimed_by_id", "recipient_id"}
     out = []
     for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'"):
-        if t == "actors" or t.startswith("articles_fts"):
+        if t in ("actors", "story_view_actor_names") or t.startswith("articles_fts"):
             continue
         for c in db.execute(f'PRAGMA table_info("{t}")'):
             if c[1] in names:
