@@ -35,7 +35,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "src"))
 
-from storyline import api, claimgroups, synth  # noqa: E402
+from storyline import api, claimgroups, story_views, synth  # noqa: E402
 from storyline.names import person_key  # noqa: E402
 from storyline.records import stable_id, text_id  # noqa: E402
 from storyline.store import Store  # noqa: E402
@@ -205,6 +205,7 @@ def main() -> None:
     claimgroups.backfill(store)  # a store cached before claim keys were kept: keyed once, not in a timed ingest
     with store.db:  # and before the stories mark was kept (every article of it is in a story)
         store.db.execute("INSERT OR IGNORE INTO meta VALUES ('stories_rowid', (SELECT max(rowid) FROM articles))")
+    story_views.backfill(store.db)  # and before story views were stored: built once here, not in a timed ingest
     store.close()
     # a copy, so the timed ingests do not grow the cached store
     work = db + ".work"

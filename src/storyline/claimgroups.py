@@ -378,9 +378,13 @@ def _per_day(m: Member) -> bool:
     return m.counts in _lex()["per_day"] or m.scope == "day"
 
 
-def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None]) -> None:
+def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], record: bool = True) -> None:
     """Build again the groups of each (counts, part) key; for a per-day key, only those of the given
-    dates (None: every date). The members' keys say which groups they were in, so only those go."""
+    dates (None: every date). The members' keys say which groups they were in, so only those go.
+
+    With ``record``, the claims whose group changed (another group, or the same group with other
+    members, verdict or explanation) go into ``claim_group_changes``, which the story views' refresh
+    reads and empties: only the stories showing those claims are built again."""
     db = store.db
     for (counts, part), days in sorted(parts.items()):
         rows = db.execute(_MEMBER_SQL, (counts, part)).fetchall()
@@ -392,6 +396,16 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None]) -
         now = {m.id: gid for g in groups for gid in (g.id,) for m in g.members}
         with db:
             gone = sorted({was[m.id] for m in ms} - {None})
+            if record:
+                before = {r[0]: tuple(r[1:]) for k in range(0, len(gone), 500) for r in db.execute(
+                    'SELECT id, "where", period, verdict, explanation, claim_ids FROM claim_groups WHERE id IN '
+                    f"({','.join('?' * len(gone[k:k + 500]))})", gone[k:k + 500])}
+                moved = {m.id for m in ms if now.get(m.id) != was[m.id]}
+                for g in groups:
+                    row = (g.where, g.period, g.verdict, g.explanation, json.dumps(sorted(m.id for m in g.members)))
+                    if before.get(g.id) != row:
+                        moved |= {m.id for m in g.members}
+                db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(i,) for i in sorted(moved)])
             db.executemany("DELETE FROM claim_groups WHERE id=?", [(g,) for g in gone])
             db.executemany(
                 'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
@@ -419,7 +433,8 @@ def backfill(store: Any) -> None:
     with db:
         db.execute("DELETE FROM claim_groups")
         db.execute("UPDATE claim_keys SET group_id=NULL")
-    _regroup(store, {(r[0], r[1]): None for r in db.execute("SELECT DISTINCT counts, part FROM claim_keys")})
+    _regroup(store, {(r[0], r[1]): None for r in db.execute("SELECT DISTINCT counts, part FROM claim_keys")},
+             record=False)  # a store from before claim keys: its stories have no views to refresh yet
     with db:
         db.execute("INSERT OR REPLACE INTO meta VALUES ('claim_keys', '1')")
 

@@ -98,6 +98,7 @@ CREATE INDEX IF NOT EXISTS article_actors_by_article ON article_actors(article_i
 CREATE TABLE IF NOT EXISTS claim_keys (claim_id TEXT PRIMARY KEY, counts TEXT NOT NULL, part TEXT NOT NULL,
   "where" TEXT, group_id TEXT);
 CREATE INDEX IF NOT EXISTS claim_keys_part ON claim_keys(counts, part);
+CREATE TABLE IF NOT EXISTS claim_group_changes (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
 """
 SCHEMA_VERSION = "1"
