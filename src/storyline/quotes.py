@@ -716,6 +716,8 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
     ante = _relative_speaker(subj)
     if ante is not None:
         r = disc.resolve(ante)
+        if r is None and (ante.lower_ in GROUP_WORDS or ante.pos_ in ("NOUN", "DET", "NUM", "ADJ")):
+            r = disc.unnamed(ante)  # "those who said ...", "some who warned ...": the unnamed group speaks
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
         return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
