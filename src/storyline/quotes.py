@@ -726,6 +726,10 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
             subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
         # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
         return disc.unnamed(subj)
+    if r is None and subj.lower_ in ("he", "she", "they"):
+        # a pronoun whose antecedent we cannot find: the speaker is the one it names, marked unresolved
+        r = disc.unnamed(subj)
+        r.actor.name = f"{subj.lower_} (unresolved)"
     return r
 
 
