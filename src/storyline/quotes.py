@@ -674,7 +674,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
             continue
-        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f)):
+        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
             prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
@@ -699,6 +699,17 @@ def _title(text: str, f: Found) -> bool:
         return False
     before = text[max(0, f.start - 12):f.start].rstrip(" " + OPENERS + STRAIGHT + "'").split()
     return bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1].lower() in ("on", "in", "of", "to"))
+
+
+def _carries_on(doc: Doc, f: Found) -> bool:
+    """'Now, "within the business community there is ..."': a quote that holds its sentence's
+    clause, with only an opener outside the marks, goes on with the words quoted before it."""
+    if f.kind != "partial" or len(doc.text[f.start:f.end].split()) < 5:
+        return False
+    sent = _sent_of(doc, f.start)
+    if sent is None or sent.end_char > f.end + 3:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent if t.idx < f.start)
 
 
 def _interrupted(text: str, before: list[Found], f: Found) -> bool:
