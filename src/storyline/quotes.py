@@ -224,6 +224,11 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t) or _name_between(doc, qe, t)
+                if subj is not None and inside(subj):
+                    # '"Good speech, Mr. President," Senator Ann Colby told him': the parser took the
+                    # vocative in the marks for the subject and hung the name on it
+                    subj = next((c for c in subj.children if c.dep_ == "appos" and c.idx >= qe and not inside(c)),
+                                None) or _name_between(doc, qe, t)
                 if subj is not None and not inside(subj) and _can_speak(subj, t):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
