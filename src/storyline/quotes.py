@@ -93,6 +93,8 @@ def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
                 role = "open"
             elif not prev.isspace():
                 role = "close"
+            elif cur is not None and text[cur] == c and i - 2 >= ps and text[i - 2] in ",.?!'’":
+                role = "close"  # 'treat it like, \'Oh, this matters,\' " Magel said': a space before the close
             else:
                 continue
             if role == "open":
@@ -100,7 +102,10 @@ def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
                     cur = i
             elif cur is not None:
                 if i > cur + 1:
-                    out.append((cur + 1, i, chain if cur == ps and chain is not None else None))
+                    end = i
+                    while text[end - 1].isspace():
+                        end -= 1
+                    out.append((cur + 1, end, chain if cur == ps and chain is not None else None))
                 cur = None
                 chain = None
             elif i - ps < 3 and chain is None:
