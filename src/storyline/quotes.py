@@ -367,6 +367,25 @@ def _prev_colon(doc: Doc, qs: int) -> tuple[Token | None, Token | None]:
     return (root, s) if s is not None else (None, None)
 
 
+def _sign_off(doc: Doc, qe: int) -> tuple[Token | None, Token | None]:
+    """'"... the top 1 percent."' then a line '- Senator Ruiz.': a quote signed on the next line."""
+    text = doc.text
+    j = qe
+    while j < len(text) and text[j] in CLOSERS + STRAIGHT + ".,!?' ":
+        j += 1
+    if j >= len(text) or text[j] != "\n":
+        return None, None
+    while j < len(text) and text[j].isspace():
+        j += 1
+    dash = _token_at(doc, j) if j < len(text) and text[j] in "-–—" else None
+    if dash is None:
+        return None, None
+    for e in doc.ents:
+        if e.label_ in ("PERSON", "ORG") and dash.i < e.start <= dash.i + 4 and e.sent == dash.sent:
+            return dash, e.root
+    return None, None
+
+
 def _kind_of(text: str, qs: int, qe: int, para_start: int) -> str:
     j = qs - 2
     while j >= para_start and text[j] == " ":
@@ -624,6 +643,8 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
             cue, subj = _prev_colon(doc, qs)
+        if subj is None:
+            cue, subj = _sign_off(doc, qe)
         kind = _kind_of(text, qs, qe, ps)
         if cue is not None and qs <= cue.idx < qe:
             kind = "partial"
