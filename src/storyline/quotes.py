@@ -31,6 +31,8 @@ RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever"
 # words that name an unnamed group or person as a speaker: "many said", "both argued", "one of them said"
 GROUP_WORDS = frozenset({"many", "some", "most", "others", "few", "all", "both", "those", "someone", "somebody",
                          "everyone", "everybody", "another", "nobody", "none", "one", "each", "anyone", "several"})
+# subordinate clauses that belong to the reported sentence even when they hold a cue of their own
+TIED = frozenset({"until", "because", "since", "if", "unless", "before", "after", "when", "once"})
 CLOSERS = "”»"
 ASIDE = frozenset({"which", "who", "whom", "whose", "when", "where"})
 STRAIGHT = '"'
@@ -551,6 +553,8 @@ def _content_end(head: Token) -> Token:
             break
         if x.dep_ not in ("advcl", "conj", "parataxis"):
             continue
+        if x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TIED for c in x.children):
+            continue  # "he was on the fence until Haley said ...": the clause is part of what is reported
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
         if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
                 not own_subject and (x.dep_ == "conj" or x.tag_ == "VBG")
