@@ -555,6 +555,9 @@ def _content_end(head: Token) -> Token:
             continue
         if x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TIED for c in x.children):
             continue  # "he was on the fence until Haley said ...": the clause is part of what is reported
+        if x.dep_ == "conj" and any(c.dep_ == "nsubj" and c.lower_ in ("he", "she", "they", "i", "we")
+                                    for c in x.children):
+            continue  # "X said the race is close and he feels he can win": still what X said
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
         if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
                 not own_subject and (x.dep_ == "conj" or x.tag_ == "VBG")
