@@ -383,7 +383,7 @@ def _sign_off(doc: Doc, qe: int) -> tuple[Token | None, Token | None]:
     if dash is None:
         return None, None
     for e in doc.ents:
-        if e.label_ in ("PERSON", "ORG") and dash.i < e.start <= dash.i + 4 and e.sent == dash.sent:
+        if e.label_ in ("PERSON", "ORG") and dash.i < e.start <= dash.i + 4:
             return dash, e.root
     return None, None
 
