@@ -317,3 +317,9 @@ def test_a_joined_clause_with_a_pronoun_subject_stays_with_the_speaker():
                  "and he feels he can win the primary.")
     q, name = speaker_of(an, "caucus system is")
     assert name == "Ferren" and "win the primary" in q.text
+
+
+def test_a_generic_you_outside_the_marks_is_named_as_such():
+    an = analyze("If you believe the harbour will reopen this winter, the council has bad news.")
+    q, name = speaker_of(an, "harbour will reopen")
+    assert q.speaker is not None and q.speaker.text == "you" and name == "you (generic)"

@@ -770,6 +770,11 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
         return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
+    if subj.lower_ == "you" and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
+        # "if you want a sense of the voters' mood, ...": the generic reader, named as such
+        r = disc.unnamed(subj)
+        r.actor.name = "you (generic)"
+        return r
     r = disc.resolve(subj)
     if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we") and (
             subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
