@@ -263,3 +263,63 @@ def test_the_second_piece_of_an_interrupted_quote_keeps_the_speaker():
     an = analyze('"Honestly," Hallvik went on, "we may be on the brink of losing the whole fleet."')
     _, name = speaker_of(an, "brink of losing the whole fleet")
     assert name is not None and "Hallvik" in name
+
+
+# ---- third round (issue 3): speakers in nested, inherited and unusual attributions ---------------
+
+def test_those_who_said_speak_as_an_unnamed_group():
+    an = analyze("Among those who said they cared most about the harbour, most backed Mayor Lia Ferren.")
+    q, name = speaker_of(an, "cared most about the harbour")
+    assert q.speaker is not None and q.speaker.text == "who" and name != "Lia Ferren"
+
+
+def test_a_pronoun_with_no_antecedent_still_names_the_speaker_unresolved():
+    an = analyze('"The nets are empty this year," she said.')
+    q, name = speaker_of(an, "nets are empty")
+    assert q.speaker is not None and q.speaker.text == "she" and name == "she (unresolved)"
+
+
+ROUND3_NAMED = [
+    # a vocative in the marks is not the speaker; the name after the quote is
+    ("The mayor walked the pier.\n\n''That was a fine speech you gave, Mr. Mayor,'' Representative "
+     "Ann Colby, Democrat of Selvin, told him as he stopped to shake hands with the crew.",
+     "fine speech you gave", "Ann Colby"),
+    # a quote signed on the next line
+    ("We do not rate claims made in debates.\n\n\"Almost all new income goes to the top of the "
+     "harbour trade.\"\n\n- Senator Mara Ruiz.\n\nThe senator relies on old data.",
+     "new income goes to the top", "Mara Ruiz"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker", ROUND3_NAMED)
+def test_third_round_speakers(text, fragment, speaker):
+    _, name = speaker_of(analyze(text), fragment)
+    assert name == speaker
+
+
+def test_a_straight_mark_after_a_space_closes_the_quote():
+    an = analyze("The crowd cheered.\n\n\"They look for anything and treat it like, 'Oh, this matters,' \" "
+                 "Piet Hallvik said at the rally. \"But the ferry is still late.\"")
+    q, name = speaker_of(an, "treat it like")
+    assert name == "Piet Hallvik" and not q.text.endswith(" ")
+    _, name = speaker_of(an, "ferry is still late")
+    assert name == "Piet Hallvik"
+
+
+def test_a_clause_tied_to_the_reported_words_stays_with_their_speaker():
+    an = analyze("Farmer Tom Sims says he was undecided until Governor Nia Haley said she was backing the senator.")
+    q, name = speaker_of(an, "he was undecided")
+    assert name is not None and "Tom Sims" in name and "backing the senator" in q.text
+
+
+def test_a_joined_clause_with_a_pronoun_subject_stays_with_the_speaker():
+    an = analyze("Speaking to Harbour Radio on Monday, Ferren said the county's caucus system is \"complex\" "
+                 "and he feels he can win the primary.")
+    q, name = speaker_of(an, "caucus system is")
+    assert name == "Ferren" and "win the primary" in q.text
+
+
+def test_a_generic_you_outside_the_marks_is_named_as_such():
+    an = analyze("If you believe the harbour will reopen this winter, the council has bad news.")
+    q, name = speaker_of(an, "harbour will reopen")
+    assert q.speaker is not None and q.speaker.text == "you" and name == "you (generic)"

@@ -46,3 +46,12 @@ def test_span_roundtrip_after_insertions(text, at, width, rep):
         assert s == 0
     if min(len(text), at + width) < len(text):
         assert e == len(text)
+
+
+def test_a_curly_mark_glued_to_a_word_gets_a_space_and_offsets_map_back():
+    text = "\u201cThe ferry must run,\u201dFerren said,\u201cevery day.\u201d"
+    m = repair(text)
+    assert m.text == "\u201cThe ferry must run,\u201d Ferren said, \u201cevery day.\u201d"
+    i = m.text.index("Ferren")
+    assert text[m.to_original(i):m.to_original(i) + 6] == "Ferren"
+    assert repair("She said \u201cyes,\u201d and left.").text == "She said \u201cyes,\u201d and left."

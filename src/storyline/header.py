@@ -186,8 +186,10 @@ def infer_year(text: str, month: int, day: int, corpus_years: list[int] | None =
         if median is not None:
             return min(cands, key=lambda y: (abs(y - median), -y)), "weekday"
         return (min(cands) if lower is not None else max(cands)), "weekday"
-    if median is not None:
-        return max(median, lower or 0), "corpus"
-    if lower is not None:
-        return lower, "text-year"
+    # a day that would still lie ahead in the chosen year (or is no date in it) is from a year before
+    past = lambda y: max((c for c in years if c <= y), default=None)  # noqa: E731
+    if median is not None and past(max(median, lower or 0)) is not None:
+        return past(max(median, lower or 0)), "corpus"
+    if lower is not None and past(lower) is not None:
+        return past(lower), "text-year"
     return None, None

@@ -31,6 +31,8 @@ RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever"
 # words that name an unnamed group or person as a speaker: "many said", "both argued", "one of them said"
 GROUP_WORDS = frozenset({"many", "some", "most", "others", "few", "all", "both", "those", "someone", "somebody",
                          "everyone", "everybody", "another", "nobody", "none", "one", "each", "anyone", "several"})
+# subordinate clauses that belong to the reported sentence even when they hold a cue of their own
+TIED = frozenset({"until", "because", "since", "if", "unless", "before", "after", "when", "once"})
 CLOSERS = "”»"
 ASIDE = frozenset({"which", "who", "whom", "whose", "when", "where"})
 STRAIGHT = '"'
@@ -93,6 +95,8 @@ def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
                 role = "open"
             elif not prev.isspace():
                 role = "close"
+            elif cur is not None and text[cur] == c and i - 2 >= ps and text[i - 2] in ",.?!'’":
+                role = "close"  # 'treat it like, \'Oh, this matters,\' " Magel said': a space before the close
             else:
                 continue
             if role == "open":
@@ -100,7 +104,10 @@ def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
                     cur = i
             elif cur is not None:
                 if i > cur + 1:
-                    out.append((cur + 1, i, chain if cur == ps and chain is not None else None))
+                    end = i
+                    while text[end - 1].isspace():
+                        end -= 1
+                    out.append((cur + 1, end, chain if cur == ps and chain is not None else None))
                 cur = None
                 chain = None
             elif i - ps < 3 and chain is None:
@@ -224,6 +231,11 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
                 subj = _subject(t) or _name_between(doc, qe, t)
+                if subj is not None and inside(subj):
+                    # '"Good speech, Mr. President," Senator Ann Colby told him': the parser took the
+                    # vocative in the marks for the subject and hung the name on it
+                    subj = next((c for c in subj.children if c.dep_ == "appos" and c.idx >= qe and not inside(c)),
+                                None) or _name_between(doc, qe, t)
                 if subj is not None and not inside(subj) and _can_speak(subj, t):
                     return t, subj
             if t.idx >= qe and t.text in OPENERS + STRAIGHT and t.idx > qe + 1:
@@ -355,6 +367,25 @@ def _prev_colon(doc: Doc, qs: int) -> tuple[Token | None, Token | None]:
     root = prev.sent.root
     s = _subject(root)
     return (root, s) if s is not None else (None, None)
+
+
+def _sign_off(doc: Doc, qe: int) -> tuple[Token | None, Token | None]:
+    """'"... the top 1 percent."' then a line '- Senator Ruiz.': a quote signed on the next line."""
+    text = doc.text
+    j = qe
+    while j < len(text) and text[j] in CLOSERS + STRAIGHT + ".,!?' ":
+        j += 1
+    if j >= len(text) or text[j] != "\n":
+        return None, None
+    while j < len(text) and text[j].isspace():
+        j += 1
+    dash = _token_at(doc, j) if j < len(text) and text[j] in "-–—" else None
+    if dash is None:
+        return None, None
+    for e in doc.ents:
+        if e.label_ in ("PERSON", "ORG") and dash.i < e.start <= dash.i + 4:
+            return dash, e.root
+    return None, None
 
 
 def _kind_of(text: str, qs: int, qe: int, para_start: int) -> str:
@@ -522,6 +553,11 @@ def _content_end(head: Token) -> Token:
             break
         if x.dep_ not in ("advcl", "conj", "parataxis"):
             continue
+        if x.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in TIED for c in x.children):
+            continue  # "he was on the fence until Haley said ...": the clause is part of what is reported
+        if x.dep_ == "conj" and any(c.dep_ == "nsubj" and c.lower_ in ("he", "she", "they", "i", "we")
+                                    for c in x.children):
+            continue  # "X said the race is close and he feels he can win": still what X said
         own_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in x.children)
         if any(_is_cue(t) and any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children) for t in x.subtree) or (
                 not own_subject and (x.dep_ == "conj" or x.tag_ == "VBG")
@@ -614,6 +650,8 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
             cue, subj = _prev_colon(doc, qs)
+        if subj is None:
+            cue, subj = _sign_off(doc, qe)
         kind = _kind_of(text, qs, qe, ps)
         if cue is not None and qs <= cue.idx < qe:
             kind = "partial"
@@ -674,7 +712,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
             continue
-        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f)):
+        if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
             prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
@@ -701,6 +739,17 @@ def _title(text: str, f: Found) -> bool:
     return bool(before) and (before[-1].endswith(("'s", "’s")) or before[-1].lower() in ("on", "in", "of", "to"))
 
 
+def _carries_on(doc: Doc, f: Found) -> bool:
+    """'Now, "within the business community there is ..."': a quote that holds its sentence's
+    clause, with only an opener outside the marks, goes on with the words quoted before it."""
+    if f.kind != "partial" or len(doc.text[f.start:f.end].split()) < 5:
+        return False
+    sent = _sent_of(doc, f.start)
+    if sent is None or sent.end_char > f.end + 3:
+        return False
+    return not any(t.pos_ in ("VERB", "AUX") for t in sent if t.idx < f.start)
+
+
 def _interrupted(text: str, before: list[Found], f: Found) -> bool:
     """'"Honestly," he went on, "we may be ...': the second piece of a quote broken by its attribution."""
     prev = [g for g in before if g.kind != "indirect" and g.end <= f.start]
@@ -716,14 +765,25 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
     ante = _relative_speaker(subj)
     if ante is not None:
         r = disc.resolve(ante)
+        if r is None and (ante.lower_ in GROUP_WORDS or ante.pos_ in ("NOUN", "DET", "NUM", "ADJ")):
+            r = disc.unnamed(ante)  # "those who said ...", "some who warned ...": the unnamed group speaks
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
         return Resolved(disc.author(), subj.idx, subj.idx + len(subj.text), subj.text)
+    if subj.lower_ == "you" and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
+        # "if you want a sense of the voters' mood, ...": the generic reader, named as such
+        r = disc.unnamed(subj)
+        r.actor.name = "you (generic)"
+        return r
     r = disc.resolve(subj)
     if r is None and subj.lower_ not in RELATIVE and subj.lower_ not in ("you", "i", "we") and (
             subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
         # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
         return disc.unnamed(subj)
+    if r is None and subj.lower_ in ("he", "she", "they"):
+        # a pronoun whose antecedent we cannot find: the speaker is the one it names, marked unresolved
+        r = disc.unnamed(subj)
+        r.actor.name = f"{subj.lower_} (unresolved)"
     return r
 
 

@@ -76,7 +76,8 @@ def repair(text: str, known_words: frozenset[str] = frozenset()) -> OffsetMap:
 
     Repairs: a name glued to the role after it ("Maria Zakharovaofficial representative"),
     non-breaking and zero-width spaces, Windows line ends inside the analysis copy, and two
-    apostrophes or backticks used as a quotation mark (''...'', ``...``, as some papers print).
+    apostrophes or backticks used as a quotation mark (''...'', ``...``, as some papers print), and a
+    space where a curly quotation mark is glued to the word after or before it.
     """
     edits: list[Edit] = []
     for m in _glue_re().finditer(text):
@@ -92,4 +93,10 @@ def repair(text: str, known_words: frozenset[str] = frozenset()) -> OffsetMap:
         edits.append(Edit(m.start(), m.end(), "\n"))
     for m in re.finditer("''|``", text):
         edits.append(Edit(m.start(), m.end(), '"'))
+    # a curly mark glued to the word next to it ('every day,”Ferren said', 'said,“Look'):
+    # the tokenizer would keep them as one word and lose the speaker
+    for m in re.finditer("(?<=[,.?!])”(?=[A-Za-z])", text):
+        edits.append(Edit(m.end(), m.end(), " "))
+    for m in re.finditer("(?<=[a-z][,:])“(?=[A-Za-z])", text):
+        edits.append(Edit(m.start(), m.start(), " "))
     return OffsetMap(text, edits)
