@@ -101,3 +101,14 @@ def test_demanded_ceasefire_is_not_asserted():
 def test_event_noun_held_by_its_subject(text, etype, actor):
     ev = next(e for e in events_of(text) if e.event_type == etype)
     assert ev.actor is not None and actor in ev.actor.text
+
+
+def test_a_conjunct_after_a_closing_quote_mark_takes_the_speakers_subject_and_status():
+    """The parser joins `and urged` to the verb inside the quoted words; the request is the
+    mayor's, and asserted, not the negated clause's inside the quote."""
+    text = ('Mayor Ilse Varnick "said that the harbour could not stay closed much longer" and urged '
+            'the ministry in the capital to send engineers.')
+    req = [e for e in events_of(text) if e.event_type == "REQUEST"]
+    assert req, events_of(text)
+    assert req[0].actor is not None and "Varnick" in req[0].actor.text
+    assert req[0].status == "asserted"

@@ -511,8 +511,9 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
     cur = tok
     for depth in range(6):
         kids = list(cur.children)
+        outer = _outer_head(cur)
         if cur.dep_ == "conj" and not any(c.dep_ in ("aux", "auxpass", "neg") for c in kids):
-            kids = kids + [c for c in cur.head.children if c.dep_ in ("aux", "neg")]
+            kids = kids + [c for c in (outer or cur.head).children if c.dep_ in ("aux", "neg")]
         if any(c.dep_ == "neg" or c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det") for c in kids):
             return ("negated", None)
         auxes = {c.lower_ for c in kids if c.dep_ in ("aux", "auxpass")}
@@ -524,7 +525,7 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
             return ("hypothetical", None)
         if cur.dep_ not in ("xcomp", "ccomp", "conj", "pcomp", "acl", "dobj", "pobj", "advcl") or cur.head.i == cur.i:
             break
-        head = cur.head
+        head = outer or cur.head
         if cur.dep_ == "pcomp" and head.dep_ == "prep":
             head = head.head
         hl = head.lemma_.lower()
@@ -543,9 +544,33 @@ def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
     return ("asserted", None)
 
 
+_QUOTE_MARKS = frozenset({'"', "\u201c", "\u201d", "''", "``"})
+
+
+def _outer_head(tok: Token) -> Token | None:
+    """For a conjunct after a closing quote mark that the parser joined to a verb inside the quote
+    (`X "warned that the town would not survive" and called on Y`), the verb outside the quote it
+    really coordinates with; None otherwise."""
+    if tok.dep_ != "conj" or tok.head.i >= tok.i:
+        return None
+    marks = [t.i for t in tok.sent if t.text in _QUOTE_MARKS]
+    if not marks:
+        return None
+
+    def inside(i: int) -> bool:
+        return sum(1 for m in marks if m < i) % 2 == 1
+
+    if not inside(tok.head.i) or inside(tok.i):
+        return None
+    cur = tok.head  # up to the verb that governs the quoted words (outside them, or the root when the quote opens after the subject)
+    while inside(cur.i) and cur.head.i != cur.i:
+        cur = cur.head
+    return cur if cur.i != tok.head.i else None
+
+
 def _subject(tok: Token) -> tuple[Token | None, bool]:
     """The subject of a verb (climbing through infinitives and coordination); True if passive."""
-    cur = tok
+    cur = _outer_head(tok) or tok
     lx = lexicon()
     if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and lemma(tok.head.head) in lx.must_speech and (
             lemma(tok) in lx.embedding or lemma(tok) in lx.must_speech):
