@@ -123,7 +123,7 @@ def output_precision(split: str, cache: str) -> dict[tuple[str, str], list[int]]
     from storyline.analyze import analyze_doc
     from storyline.lexicon import load_lexicon
 
-    for cached in (load_lexicon, fr.frames, fr.noun_frames, fr.adjective_frames):
+    for cached in (load_lexicon, fr._section):
         cached.cache_clear()
     first: dict[str, str] = {}
     for a in sorted(os.listdir(os.path.join(split, "attributions"))):

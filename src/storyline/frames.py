@@ -16,38 +16,37 @@ extractor in :mod:`storyline.quotes`; that module decides what is kept.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import cache
 
 from spacy.tokens import Doc, Token
 
 from .lexicon import load_lexicon
 
 
-@lru_cache(maxsize=1)
 def frames() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
-    data = load_lexicon("frames")
-    return ({k: frozenset(v) for k, v in data["verbs"].items()},
-            {k: frozenset(v) for k, v in data["no_source"].items()})
+    return _section("verbs"), _section("no_source")
 
 
-@lru_cache(maxsize=1)
+@cache
+def _section(name: str) -> dict[str, frozenset[str]]:
+    """One section of data/frames.json: lemma -> the dependencies that hold the attributed words."""
+    return {k: frozenset(v) for k, v in load_lexicon("frames").get(name, {}).items()}
+
+
 def noun_frames() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in load_lexicon("frames").get("nouns", {}).items()}
+    return _section("nouns")
 
 
-@lru_cache(maxsize=1)
 def adjective_frames() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in load_lexicon("frames").get("adjectives", {}).items()}
+    return _section("adjectives")
 
 
-@lru_cache(maxsize=1)
 def passive_frames() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive", {}).items()}
+    return _section("passive")
 
 
-@lru_cache(maxsize=1)
 def passive_with_subject() -> dict[str, frozenset[str]]:
-    return {k: frozenset(v) for k, v in load_lexicon("frames").get("passive_with_subject", {}).items()}
+    return _section("passive_with_subject")
 
 
 def sourceless_passive(verb: Token) -> bool:
