@@ -109,10 +109,6 @@ class _Groups:
             out[counts] = [(g, m) for g, m in mine if m]
         return out
 
-    def keys(self, claims: list[dict[str, Any]]) -> dict[str, str]:
-        """Per counted class, a hash of what the story shows of its groups."""
-        return {str(k): _hash([[g, m] for g, m in v]) for k, v in self.raw(claims).items()}
-
 
 def claim_groups(groups: _Groups, claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Claim groups of a story: issue-4 groups when stored, else the story's figures grouped by
@@ -221,7 +217,6 @@ def compute(db: sqlite3.Connection, sid: str, groups: _Groups | None = None) -> 
             f"SELECT ac.id, ac.name FROM statements s JOIN actors ac ON ac.id=s.speaker_id WHERE s.id IN ({_in(st_ids)})",
             st_ids)}
     out["_actors"] = names
-    out["_groups_key"] = groups.keys(claims)
     out["_dates_key"] = _dates_key(out["articles"])
     return out
 
@@ -291,7 +286,7 @@ def write(db: sqlite3.Connection, sids: list[str] | set[str], groups: _Groups | 
                    "updated, page) VALUES (?,?,?,?,?,?,?,?)",
                    (sid, version(), json.dumps(view, ensure_ascii=False, separators=(",", ":")),
                     json.dumps(v["_actors"], ensure_ascii=False, sort_keys=True),
-                    json.dumps(v["_groups_key"], sort_keys=True), v["_dates_key"], now, _page(sid, view)))
+                    None, v["_dates_key"], now, _page(sid, view)))  # groups_key: unused since claim_group_changes
         db.executemany("INSERT OR REPLACE INTO story_view_actor_names VALUES (?,?)", sorted(v["_actors"].items()))
         n += 1
     return n
@@ -311,7 +306,7 @@ def stories_of_articles(db: sqlite3.Connection, aids: set[str]) -> set[str]:
 NEW = "(SELECT id FROM articles WHERE rowid > ?)"  # the articles stored since the last pass
 
 
-def stale(db: sqlite3.Connection, since: int, groups: _Groups) -> set[str]:
+def stale(db: sqlite3.Connection, since: int) -> set[str]:
     """Stories with a stored view that the articles stored after rowid ``since`` may have
     changed through claim groups, statements, actor names or re-dated articles (the stories they
     joined, and re-marked copies, the caller knows)."""
@@ -396,7 +391,7 @@ def refresh(db: sqlite3.Connection, touched: set[str], since: int) -> int:
     if "story_views" not in tables(db):
         return 0
     groups = _Groups(db)
-    others = sorted(stale(db, since, groups) - set(touched))
+    others = sorted(stale(db, since) - set(touched))
     db.executemany("DELETE FROM story_views WHERE story_id=?", [(sid,) for sid in others[STALE_PER_PASS:]])
     todo = set(touched) | set(others[:STALE_PER_PASS])
     todo |= set(_missing(db, BACKFILL_PER_PASS))
