@@ -22,6 +22,7 @@ import json
 import re
 from typing import Any
 
+from . import seats
 from .knowledge import enrich
 from .records import stable_id
 
@@ -120,6 +121,8 @@ def _new_cluster(db: Any, event_id: str) -> None:
 def aggregate(store: Any, article_ids: list[str]) -> None:
     """Enrich the new articles' actors from the knowledge file, then cluster their events."""
     enrich(store, article_ids)
+    seats.learn(store, article_ids)
+    seats.apply(store)
     if not article_ids:
         return
     db = store.db

@@ -162,6 +162,8 @@ class Found:
 DATELINE_END = re.compile(r"(?:\)\s*[-\u2013\u2014]+|/[A-Za-z-]+/\.|\s[-\u2013\u2014]{1,2}\s)\s*")
 ORG_HEADS = {"ministry", "government", "authorities", "army", "embassy", "military", "police", "navy", "parliament",
              "cabinet", "presidency", "office", "council", "court", "agency", "committee", "delegation", "side"}
+COUNTERPART_PREPS = {"with", "to", "against", "from", "for", "toward", "towards"}
+SEAT_HEADS = {"government", "authorities", "leadership", "administration", "regime", "cabinet"}
 GROUP_NOUNS = {"militant", "rebel", "fighter", "group", "gunman", "insurgent", "guerrilla", "militia", "kidnapper",
                "hostage-taker", "movement", "faction"}
 ARMED_NAME = re.compile(r"\b(Brigades?|Front|Movement|Militia|Army|Group|Faction|Tigers|Liberation|Jihad|Battalion)\b")
@@ -202,6 +204,9 @@ class Arguments:
                 return None
             r = self.disc._pronoun(tok, tok.idx)
             return self._from(r) if r else None
+        seat = self._seat(tok)
+        if seat is not None:
+            return seat
         if tok.lower_ in _disc_lex()["titles"] or tok.lower_ in _disc_lex()["roles"]:
             named_here = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in _disc_lex()["titles"]
                              and t.ent_type_ not in ("NORP", "GPE", "DATE") for t in tok.subtree)
@@ -278,6 +283,27 @@ class Arguments:
         if tok.pos_ in ("NOUN", "PROPN", "NUM"):
             return Party(None, s, e, text)
         return None
+
+    def _seat(self, tok: Token) -> Party | None:
+        """"the government in Brannholm": the state whose capital the knowledge file names, or else the
+        place itself, which storyline.seats folds into its state once the corpus ties them."""
+        if tok.lower_ not in SEAT_HEADS or tok.i + 2 >= len(self.doc) or self.doc[tok.i + 1].lower_ != "in":
+            return None
+        run = []
+        for t in self.doc[tok.i + 2: tok.i + 5]:
+            if t.pos_ != "PROPN" or not t.text[:1].isupper() or t.ent_type_ in ("DATE", "TIME", "NORP"):
+                break
+            run.append(t)
+        if not run:
+            return None
+        place = self.text[run[0].idx: run[-1].idx + len(run[-1].text)]
+        where = self.kn.country(place)
+        a = self.disc.state(where.name if where is not None else place)
+        if where is not None:
+            a.country = a.country or where.country
+        s = _np_span(tok)[0]
+        e = run[-1].idx + len(run[-1].text)
+        return Party(a, s, e, self.text[s:e])
 
     def _title_person(self, tok: Token) -> Party | None:
         """A title the parser split from its name: the person named within a few words after it."""
@@ -766,8 +792,9 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                 if head is not None and _first(head, "conj") is not None:
                     actor_tok = head  # "delegations of X and Y met"
                 other = _first(actor_tok, "conj")
-                if other is not None and d.recipient_tok is None:
-                    d.recipient_tok = other  # "X and Y agreed": one is the other's counterpart
+                if other is not None and (d.recipient_tok is None or (lemma(d.trigger) in _reciprocal() and not (
+                        d.recipient_tok.dep_ == "pobj" and d.recipient_tok.head.lower_ in COUNTERPART_PREPS))):
+                    d.recipient_tok = other  # "X and Y agreed", "X and Y swapped prisoners": each the other's counterpart
             actor = args.party(actor_tok)
             recip = args.party(d.recipient_tok)
             second = args.party(other) if other is not None else None
@@ -1117,6 +1144,11 @@ def _control_request(tok: Token, lx: Lexicon, drafts: list[_Draft], by_tok: dict
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def _reciprocal() -> frozenset[str]:
+    return frozenset(load_lexicon("events").get("reciprocal_verbs", []))
+
+
 def _request_control() -> frozenset[str]:
     return frozenset(load_lexicon("events").get("request_control", []))
 
