@@ -19,7 +19,7 @@ from storyline import api, seats
     ("In Lunde, Tarsia's government said it would not pay.", "Lunde", "Tarsia"),
 ])
 def test_strong_evidence_ties_a_place_to_a_state(text, seat, state):
-    found = seats.evidence(text)
+    found = [(s, x, w) for s, x, _kind, w in seats.evidence(text) if s]
     assert (seat, state) in [(s, x) for s, x, _w in found]
     assert max(w for _s, _x, w in found) >= 1.0
 
@@ -29,7 +29,18 @@ def test_weak_evidence_a_speaker_of_the_state_and_a_dateline_lead():
             "An official in the Tarsian government told Delta Wire that Lunde would not reopen them soon.")
     body = text.index("The Tarsian army")
     found = seats.evidence(text, body, "LUNDE")
-    assert found == [("Lunde", "Tarsian", 1.0)]  # two kinds of weak evidence add up
+    assert found == [("Lunde", "Tarsian", "lead", 0.5), ("Lunde", "Tarsian", "speaker_seat", 0.5),
+                     ("", "Tarsian", "state_name", 0.0)]  # two kinds of weak evidence, and the name used as a state's
+
+
+def test_a_bare_name_opening_a_datelined_lead_counts_when_the_corpus_uses_it_as_a_state(tmp_path):
+    lead = "LUNDE, May {} (Delta Wire) - {} on Monday demanded the return of {}.\n"
+    two = [lead.format(3, "Tarsia", "a fishing boat"), lead.format(4, "Tarsia", "its nets")]
+    con = _corpus(tmp_path, two + [lead.format(5, "Marlow", "a car"), lead.format(6, "Marlow", "a bike")])
+    assert seats.seats(con) == {}  # neither name is used as a state's yet
+    con.close()
+    con = _corpus(tmp_path / "b", two + ["The Tarsia navy sailed on Friday, officials said.\n"])
+    assert seats.seats(con) == {"Lunde": "Tarsia"}
 
 
 @pytest.mark.parametrize("text", [
@@ -42,12 +53,12 @@ def test_weak_evidence_a_speaker_of_the_state_and_a_dateline_lead():
     "A Tarsian government spokesman said that the talks in Lunde would go on.",
 ])
 def test_no_evidence(text):
-    assert seats.evidence(text) == []
+    assert [e for e in seats.evidence(text) if e[0]] == []
 
 
 def _corpus(tmp_path, texts):
     src = tmp_path / "in"
-    src.mkdir()
+    src.mkdir(parents=True)
     for i, t in enumerate(texts):
         (src / f"{i:02d}.txt").write_text(t, encoding="utf-8")
     db = str(tmp_path / "s.db")
@@ -75,6 +86,7 @@ def test_the_government_in_a_learned_capital_is_its_state(tmp_path):
     actor = con.execute("SELECT name, kind, aliases FROM actors WHERE id=?", (ev["recipient_id"],)).fetchone()
     assert actor["name"] == "Tarsia" and actor["kind"] == "state" and "Lunde" in actor["aliases"]
     # no actor is left under the capital's own name
+    assert seats.seats(con) == {"Lunde": "Tarsia"}
     assert con.execute("SELECT COUNT(*) FROM actors WHERE name='Lunde'").fetchone()[0] == 0
 
 
@@ -114,3 +126,19 @@ def test_pair_nouns_name_the_coordinated_pair(pair):
 def test_reciprocal_verb_recipient(text, recipient):
     ev = next(e for e in analyze(text).events if e.trigger in ("exchanged", "agreed"))
     assert ev.actor.name == "Tarsia" and ev.recipient.name == recipient
+
+
+@pytest.mark.parametrize("text,name,kind", [
+    ("The union called on the Ostmere government to compensate the families.", "Ostmere", "state"),
+    ("The union called on the Brannholm government to compensate the families.", "Brannholm", "state"),
+    ("The union called on the French government to act.", "France", "state"),
+])
+def test_a_government_named_by_a_name_the_knowledge_file_does_not_know(text, name, kind):
+    ev = next(e for e in analyze(text).events if e.event_type == "REQUEST")
+    assert (ev.recipient.name, ev.recipient.kind) == (name, kind)
+
+
+def test_a_government_named_after_a_person_of_the_article_is_not_a_state():
+    text = "Prime Minister Ada Marlow spoke on Monday. Critics urged the Marlow government to resign."
+    ev = next(e for e in analyze(text).events if e.event_type == "REQUEST")
+    assert ev.recipient.kind != "state"

@@ -163,6 +163,7 @@ DATELINE_END = re.compile(r"(?:\)\s*[-\u2013\u2014]+|/[A-Za-z-]+/\.|\s[-\u2013\u
 ORG_HEADS = {"ministry", "government", "authorities", "army", "embassy", "military", "police", "navy", "parliament",
              "cabinet", "presidency", "office", "council", "court", "agency", "committee", "delegation", "side"}
 COUNTERPART_PREPS = {"with", "to", "against", "from", "for", "toward", "towards"}
+NAMED_HEADS = {"government", "authorities", "cabinet"}
 SEAT_HEADS = {"government", "authorities", "leadership", "administration", "regime", "cabinet"}
 GROUP_NOUNS = {"militant", "rebel", "fighter", "group", "gunman", "insurgent", "guerrilla", "militia", "kidnapper",
                "hostage-taker", "movement", "faction"}
@@ -287,7 +288,12 @@ class Arguments:
     def _seat(self, tok: Token) -> Party | None:
         """"the government in Brannholm": the state whose capital the knowledge file names, or else the
         place itself, which storyline.seats folds into its state once the corpus ties them."""
-        if tok.lower_ not in SEAT_HEADS or tok.i + 2 >= len(self.doc) or self.doc[tok.i + 1].lower_ != "in":
+        if tok.lower_ not in SEAT_HEADS:
+            return None
+        named = self._named_government(tok)
+        if named is not None:
+            return named
+        if tok.i + 2 >= len(self.doc) or self.doc[tok.i + 1].lower_ != "in":
             return None
         run = []
         for t in self.doc[tok.i + 2: tok.i + 5]:
@@ -304,6 +310,26 @@ class Arguments:
         s = _np_span(tok)[0]
         e = run[-1].idx + len(run[-1].text)
         return Party(a, s, e, self.text[s:e])
+
+    def _named_government(self, tok: Token) -> Party | None:
+        """"the Ostmere government", "Brannholm's authorities": a name the knowledge file does not know, before
+        a government noun, is a state (or a seat of one) unless the article names a person by it ("the
+        Marlow government")."""
+        if tok.lower_ not in NAMED_HEADS:
+            return None
+        mods = [c for c in tok.children if c.dep_ in ("compound", "poss") and c.i < tok.i]
+        if len(mods) != 1 or mods[0].pos_ != "PROPN" or not mods[0].text[:1].isupper() or any(
+                c.pos_ == "PROPN" for c in mods[0].children):
+            return None
+        name = mods[0].text
+        if self.kn.country(name) is not None or self.kn.org(name) is not None or name.lower() in _disc_lex()["titles"]:
+            return None  # known states and bodies resolve as before
+        key = self._key(name)
+        if len(key) < 3 or any(a.kind == "person" and key in self._key(a.name).split() + [self._key(a.name)]
+                               for a in self.disc.actors):
+            return None
+        s, e = _np_span(tok)
+        return Party(self.disc.state(name), s, e, self.text[s:e])
 
     def _title_person(self, tok: Token) -> Party | None:
         """A title the parser split from its name: the person named within a few words after it."""

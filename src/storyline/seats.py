@@ -35,7 +35,7 @@ from .lexicon import load_lexicon
 from .names import fold, person_key
 
 TABLE = """CREATE TABLE IF NOT EXISTS seat_evidence (article_id TEXT NOT NULL, seat TEXT NOT NULL,
-  state TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (article_id, seat, state))"""
+  state TEXT NOT NULL, kind TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (article_id, seat, state, kind))"""
 
 _W = r"[A-Z][\w-]*"
 NAME = rf"{_W}(?: {_W}){{0,2}}"
@@ -54,6 +54,7 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
     speech = _alt(lx["speech_verbs"])
     clause = _alt(lx["clause_verbs"])
     gap = r"[^.!?\"\u201c\u201d\n]"
+    days = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     return {
         "apposition": [
             re.compile(rf"(?P<c>{NAME}), (?:the )?capital (?:city )?of (?:the )?(?P<x>{NAME})"),
@@ -73,6 +74,8 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
                        rf"(?P<c>{NAME}) (?:{clause})\b"),
         ],
         "lead": [re.compile(rf"(?P<x>{NAME}){POSS}? {gov}\b")],
+        "lead_name": [re.compile(rf"(?P<x>{NAME}) (?:on (?i:{days})|(?:{clause}|said|says)\b|[a-z]+ed\b)")],
+        "state_name": [re.compile(rf"(?P<x>{NAME}){POSS}? (?i:{_alt(lx['state_words'])})\b")],
     }
 
 
@@ -111,8 +114,12 @@ def _unknown_place(name: str) -> bool:
     return kn.country(name) is None and kn.org(name) is None and fold(name) not in _known_places()
 
 
-def evidence(text: str, body_start: int | None = None, dateline: str | None = None) -> list[tuple[str, str, float]]:
-    """(seat, state, weight) for every piece of evidence one article's text gives."""
+def evidence(text: str, body_start: int | None = None,
+             dateline: str | None = None) -> list[tuple[str, str, str, float]]:
+    """(seat, state, kind, weight) for every piece of evidence one article's text gives, and ("", name,
+    "state_name", 0) for each name it uses as a state's that the knowledge file does not know ("the
+    Ostmere navy"): a bare name opening a datelined lead ("Ostmere on Monday demanded") counts only
+    for a name the corpus uses so."""
     weights = load_lexicon("seats")["weights"]
     pats = _patterns()
     best: dict[tuple[str, str, str], float] = {}
@@ -139,12 +146,19 @@ def evidence(text: str, body_start: int | None = None, dateline: str | None = No
                 add(m.group("c"), m.group("x"), weights[kind], kind)
     if dateline and body_start is not None:
         m = pats["lead"][0].match(text, body_start)
+        if m is None:
+            m = pats["lead_name"][0].match(text, body_start)
+            kind = "lead_name"
+        else:
+            kind = "lead"
         if m is not None:
-            add(dateline.title() if dateline.isupper() else dateline, m.group("x"), weights["dateline_lead"], "lead")
-    out: dict[tuple[str, str], float] = defaultdict(float)
-    for (seat, state, _kind), w in best.items():
-        out[(seat, state)] += w  # different kinds of evidence add up
-    return [(s, x, w) for (s, x), w in sorted(out.items())]
+            add(dateline.title() if dateline.isupper() else dateline, m.group("x"), weights["dateline_lead"], kind)
+    names = set()
+    for m in pats["state_name"][0].finditer(text):
+        x = _clean(m.group("x"))
+        if x and load().country(x) is None and load().org(x) is None:
+            names.add(x)
+    return sorted((s, x, k, w) for (s, x, k), w in best.items()) + [("", x, "state_name", 0.0) for x in sorted(names)]
 
 
 def _ensure(db: Any) -> None:
@@ -157,14 +171,14 @@ def learn(store: Any, article_ids: list[str]) -> None:
     _ensure(db)
     if not article_ids:
         return
-    rows: list[tuple[str, str, str, float]] = []
+    rows: list[tuple[str, str, str, str, float]] = []
     for i in range(0, len(article_ids), 500):
         part = article_ids[i:i + 500]
         marks = ",".join("?" * len(part))
         for r in db.execute(f"SELECT id, text, body_start, dateline FROM articles WHERE id IN ({marks})", part):
-            rows.extend((r[0], s, x, w) for s, x, w in evidence(r[1], r[2], r[3]))
+            rows.extend((r[0], *ev) for ev in evidence(r[1], r[2], r[3]))
         db.execute(f"DELETE FROM seat_evidence WHERE article_id IN ({marks})", part)
-    db.executemany("INSERT OR REPLACE INTO seat_evidence VALUES (?,?,?,?)", rows)
+    db.executemany("INSERT OR REPLACE INTO seat_evidence VALUES (?,?,?,?,?)", rows)
 
 
 def seats(db: Any) -> dict[str, str]:
@@ -173,7 +187,11 @@ def seats(db: Any) -> dict[str, str]:
     w = load_lexicon("seats")["weights"]
     score: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     names: dict[str, str] = {}
-    for seat, state, weight in db.execute("SELECT seat, state, SUM(weight) FROM seat_evidence GROUP BY seat, state"):
+    named = {fold(r[0]) for r in db.execute("SELECT DISTINCT state FROM seat_evidence WHERE kind='state_name'")}
+    for seat, state, kind, weight in db.execute("SELECT seat, state, kind, SUM(weight) FROM seat_evidence "
+                                                "WHERE kind<>'state_name' GROUP BY seat, state, kind"):
+        if kind == "lead_name" and fold(state) not in named and load().country(state) is None:
+            continue  # "Marlow on Monday said": a bare name is a state's only when the corpus uses it so
         score[fold(seat)][state] += weight
         names.setdefault(fold(seat), seat)
     out = {}
