@@ -49,7 +49,17 @@ CODED = [
     ("The envoy shuttled between the two capitals.", "CONSULT"),
     ("Foreign ministers attended a meeting on the crisis.", "CONSULT"),
     ("The town was hit by rockets overnight.", "ASSAULT"),
+    # an exercise no partner joins is a show of force; a joint one is cooperation
+    ("The army held large-scale exercises near the border.", "MOBILIZE"),
+    ("Troops staged a military exercise on Monday.", "MOBILIZE"),
+    ("The two navies held joint exercises.", "COOPERATE"),
+    ("The army held drills with foreign troops.", "COOPERATE"),
 ]
+
+
+@pytest.mark.parametrize("text", ["The two navies held joint exercises.", "Tarsia and Morvia held naval drills."])
+def test_joint_exercise_is_not_a_show_of_force(text):
+    assert "MOBILIZE" not in types_of(text)
 
 
 @pytest.mark.parametrize("text, etype", CODED)

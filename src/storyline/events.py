@@ -546,8 +546,24 @@ def _match_noun(tok: Token, lx: Lexicon) -> tuple[str, str | None] | None:
     mods = [c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i]
     for need, t, mode in cands:
         if all(m in mods for m in need):
+            if t == "COOPERATE" and _solo_exercise(tok):
+                return "MOBILIZE", "troops"  # "held large-scale exercises": a show of force, not joint work
             return t, mode
     return None
+
+
+def _solo_exercise(tok: Token) -> bool:
+    """An exercise or drill no partner joins ("held exercises near the border") is a show of force."""
+    ex = load_lexicon("events").get("exercise_nouns", {})
+    if tok.lemma_.lower() not in ex.get("nouns", ()) and tok.lower_ not in ex.get("nouns", ()):
+        return False
+    mods = {c.lower_ for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i}
+    if set(ex.get("joint", ())) & mods or any(c.dep_ == "prep" and c.lower_ in ("with", "between", "alongside") for c in tok.children):
+        return False
+    head = tok.head
+    subj = _first(head, "nsubj")
+    return not any(c.dep_ == "prep" and c.lower_ in ("with", "alongside") or c.lower_ == "together"
+                   for c in head.children) and not (subj is not None and _first(subj, "conj") is not None)
 
 
 def _status(tok: Token, lx: Lexicon) -> tuple[str, str | None]:
@@ -906,8 +922,10 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 subj, passive = _subject(tok)
                 actor_tok = subj
                 sp = _first(tok, "nsubjpass")
+                obj = _first(tok, "dobj")
+                solo = obj is not None and _solo_exercise(obj)  # "held exercises": MOBILIZE, "held joint exercises"
                 for r in rules:
-                    found.append((r.type, r.mode))
+                    found.append(("MOBILIZE", "troops") if solo and r.type == "COOPERATE" else (r.type, r.mode))
                 recip_tok = _recipient(tok, rules[0].type, lx, sp)
                 if rules[0].type == "AID" and lemma(tok) in RECEIVE:
                     giver = next((p for p in tok.children if p.dep_ == "prep" and p.lower_ == "from"), None)
