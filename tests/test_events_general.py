@@ -54,6 +54,12 @@ CODED = [
     ("Troops staged a military exercise on Monday.", "MOBILIZE"),
     ("The two navies held joint exercises.", "COOPERATE"),
     ("The army held drills with foreign troops.", "COOPERATE"),
+    # codebook synonyms: verbal attacks on a policy or the press, suspending a member, approved aid
+    ("The president attacked the media for its coverage of the war.", "ACCUSE"),
+    ("The regional bloc suspended the country after the coup.", "SANCTION"),
+    ("The US approved $300 million in military assistance for the country.", "AID"),
+    ("The military handed power to a civilian council.", "RETREAT"),
+    ("The US said all options were on the table.", "THREATEN"),
 ]
 
 
