@@ -252,3 +252,15 @@ def test_accusation_after_a_reported_clause_belongs_to_the_speaker():
             "and accused the Ostravan navy of piracy.")
     ev = next(e for e in events_of(text) if e.event_type == "ACCUSE")
     assert "Lena Osk" in ev.actor.name and "Ostravan navy" in ev.recipient.text
+
+
+@pytest.mark.parametrize("text,actor,recipient", [
+    # the threatened act's target sits deeper than the verb the threat governs
+    ("The rebel commander Ivo Serrat threatened to resume raids on Tarvian border villages.", "Ivo Serrat", "Tarvia"),
+    # a threat coordinated with a demand presses the one the demand is made of, not the victims it names
+    ("The kidnapper Ivo Serrat demanded a ransom from the Ostravan government and threatened to kill the hostages "
+     "if the police tried to free them.", "Ivo Serrat", "Ostrava"),
+])
+def test_threat_recipient_is_the_party_pressed(text, actor, recipient):
+    ev = next(e for e in events_of(text) if e.event_type == "THREATEN")
+    assert actor in ev.actor.name and recipient in ev.recipient.name

@@ -813,6 +813,7 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
             continue
         ctx = _context(sent, lx)
         seen: set[tuple[str, int]] = set()
+        demanded: dict[int, Party] = {}  # REQUEST trigger -> its recipient, for a threat coordinated with it
         for d in drafts:
             key = (d.type, d.trigger.i)
             if key in seen:
@@ -825,6 +826,10 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
             if d.recipient_tok is None and d.type in ("THREATEN", "REQUEST", "REJECT"):
                 inner = next((x for x in drafts if x.trigger.head.i == d.trigger.i and x.trigger.dep_ in
                               ("xcomp", "ccomp") and x.recipient_tok is not None), None)
+                if inner is None:  # "threatened to resume attacks on Karesh border posts": deeper in the clause
+                    comps = [c for c in d.trigger.children if c.dep_ in ("xcomp", "ccomp")]
+                    inner = next((x for x in drafts if x is not d and x.recipient_tok is not None and any(
+                        c.left_edge.i <= x.trigger.i <= c.right_edge.i for c in comps)), None)
                 if inner is not None:
                     d.recipient_tok = inner.recipient_tok  # "threatened to attack Karesh border posts"
             other = None
@@ -852,6 +857,13 @@ def find_events(doc: Doc, disc: Discourse, quotes: Iterable = (), published: str
                     d.type, d.mode = "COERCE", "restrict"  # a government's blockade restricts
                 elif d.mode == "boycott":
                     d.type, d.mode = "SANCTION", "discontinue"  # a government's boycott is a sanction
+            if d.type == "REQUEST" and recip is not None and recip.actor is not None:
+                demanded[d.trigger.i] = recip
+            elif d.type == "THREATEN" and (recip is None or recip.actor is None):
+                # "demanded the release of his fighters from Karesh prisons and threatened to kill hostages":
+                # the threat presses the one the demand is made of, not the victims it names
+                twin = d.trigger.head.i if d.trigger.dep_ == "conj" else None
+                recip = demanded.get(twin, recip) if twin is not None else recip
             if recip is not None and actor is not None and recip.actor is not None and recip.actor is actor.actor:
                 recip = None
             t0 = _glued_start(d.trigger)
