@@ -264,3 +264,10 @@ def test_accusation_after_a_reported_clause_belongs_to_the_speaker():
 def test_threat_recipient_is_the_party_pressed(text, actor, recipient):
     ev = next(e for e in events_of(text) if e.event_type == "THREATEN")
     assert actor in ev.actor.name and recipient in ev.recipient.name
+
+
+def test_title_posted_somewhere_is_the_person_named_after_the_place():
+    text = ("Officials in Veldgrad were angry, and Veldgrad demanded answers. Deputy Foreign Minister Ilan Varo on "
+            "Tuesday received Karesh Ambassador to Veldgrad Tomas Oszt and handed him a note of protest.")
+    ev = next(e for e in events_of(text) if e.event_type == "CONSULT")
+    assert ev.recipient.name == "Tomas Oszt"

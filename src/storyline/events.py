@@ -211,6 +211,11 @@ class Arguments:
         if tok.lower_ in _disc_lex()["titles"] or tok.lower_ in _disc_lex()["roles"]:
             named_here = any(t.ent_type_ == "PERSON" or t.pos_ == "PROPN" and t.lower_ not in _disc_lex()["titles"]
                              and t.ent_type_ not in ("NORP", "GPE", "DATE") for t in tok.subtree)
+            posted = any(c.dep_ == "prep" and c.lower_ in ("to", "in", "at") for c in tok.children)
+            if posted and tok.i + 1 < len(doc) and doc[tok.i + 1].dep_ == "prep":
+                named = self._title_person(tok)  # "Karesh Ambassador to Veldgrad Tomas Reinholt": the name after
+                if named is not None and named.actor is not None and named.actor.kind == "person":
+                    return named
             r = self.disc.resolve(tok) if named_here else None
             if r is not None and r.actor.kind == "person":
                 return self._from(r)  # "Deputy Foreign Minister and Special Envoy ... Ilan Marchetti"
@@ -339,6 +344,9 @@ class Arguments:
         for t in doc[tok.i + 1: min(len(doc), tok.i + 10)]:
             if t.pos_ in ("VERB", "AUX") or t.text in (",", ";", ":", "(", '"'):
                 break
+            if doc[t.i - 1].lower_ in ("to", "in", "at") and doc[t.i - 1].i > tok.i:
+                run = []
+                continue  # "Ambassador to Veldgrad ...": the post's place, never the person
             if t.pos_ == "PROPN" and t.text[:1].isupper() and t.lower_ not in titles and t.ent_type_ not in (
                     "DATE", "TIME", "NORP", "GPE"):
                 key = person_key(t.text)
@@ -347,6 +355,8 @@ class Arguments:
                         return Party(a, doc[tok.left_edge.i].idx, t.idx + len(t.text),
                                      self.text[doc[tok.left_edge.i].idx: t.idx + len(t.text)])
                 run.append(t)
+            elif len(run) >= 2:
+                break  # "Ambassador to Veldgrad Tomas Reinholt and ...": the name ends here
             else:
                 run = []
         if len(run) >= 2:
