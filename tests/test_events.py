@@ -271,3 +271,11 @@ def test_title_posted_somewhere_is_the_person_named_after_the_place():
             "Tuesday received Karesh Ambassador to Veldgrad Tomas Oszt and handed him a note of protest.")
     ev = next(e for e in events_of(text) if e.event_type == "CONSULT")
     assert ev.recipient.name == "Tomas Oszt"
+
+
+def test_conjunct_before_a_postposed_attribution_keeps_its_own_subject():
+    # the speaker comes after the clause: the state rejects, not the ambassador who reports it
+    text = ("The Tarvian Republic is ready to open the border, but rejects the demands of the rebels, "
+            "Tarvian Ambassador Lena Osk said on Thursday.")
+    ev = next(e for e in events_of(text) if e.event_type == "REJECT")
+    assert ev.actor.name == "Tarvian Republic"

@@ -53,7 +53,23 @@ def test_a_bare_name_opening_a_datelined_lead_counts_when_the_corpus_uses_it_as_
     "A Tarsian government spokesman said that the talks in Lunde would go on.",
 ])
 def test_no_evidence(text):
-    assert [e for e in seats.evidence(text) if e[0]] == []
+    assert [e for e in seats.evidence(text) if e[3] > 0] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The Tarsian embassy in Lunde said nothing.",
+    "Tarsian Ambassador to Lunde Ivo Brask said the talks would go on.",
+    "Tarsian Special Envoy for the North Ivo Brask, who arrived in Lunde on Monday, met the minister.",
+])
+def test_a_states_envoy_or_embassy_in_a_place_is_evidence_against(text):
+    assert ("Lunde", "Tarsian") in [(s, x) for s, x, _k, w in seats.evidence(text) if w < 0]
+
+
+def test_datelines_from_a_foreign_capital_are_outweighed_by_its_envoy_there(tmp_path):
+    report = ("LUNDE, May {} (Delta Wire) - Tarsia on Monday {} the border talks, Tarsian Ambassador to Lunde "
+              "Ivo Brask said.\n\nThe Tarsia navy {}.\n")
+    con = _corpus(tmp_path, [report.format(3, "welcomed", "sailed home"), report.format(4, "praised", "stayed in port")])
+    assert seats.seats(con) == {}
 
 
 def _corpus(tmp_path, texts):

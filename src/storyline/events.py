@@ -651,8 +651,10 @@ def _subject(tok: Token) -> tuple[Token | None, bool]:
     cur = _outer_head(tok) or tok
     lx = lexicon()
     if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and lemma(tok.head.head) in lx.must_speech and (
-            lemma(tok) in lx.embedding or lemma(tok) in lx.must_speech):
-        cur = tok.head.head  # "X told reporters that ... and accused Y": X accused, not the clause's subject
+            lemma(tok) in lx.embedding or lemma(tok) in lx.must_speech) and tok.head.head.i < tok.i:
+        # "X told reporters that ... and accused Y": X accused, not the clause's subject (but in "A is ready but
+        # rejects Y, X said" the attribution comes after: A rejects)
+        cur = tok.head.head
     for _ in range(5):
         subj = _first(cur, "nsubj", "csubj")
         if subj is not None:

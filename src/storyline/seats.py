@@ -6,7 +6,8 @@ list, or a capital it does not, the corpus itself says where the seat is. This m
 stored article for evidence that ties a place to a state, keeps the evidence per article in
 ``seat_evidence`` (so a pass run twice counts it once), and once a place's evidence points clearly
 to one state, folds every actor named after the place into that state's actor, the place kept as
-an alias: a capital learned across the corpus, like the other aliases storyline learns.
+an alias: a capital learned across the corpus, like the other aliases storyline learns. (The table
+is in store.SCHEMA, so every store has it and the Parquet export carries it.)
 
 Evidence, strongest first (weights in data/seats.json):
 
@@ -16,7 +17,9 @@ Evidence, strongest first (weights in data/seats.json):
 3. speaker_seat: a speaker of a state's government whose reported clause has the place as its
    subject ("a source in the Ostmere government said that Brannholm would be ready");
 4. dateline_lead: a report datelined in the place whose lead opens with the state's government
-   or forces ("BRANNHOLM - The Ostmere navy detained ...").
+   or forces ("BRANNHOLM - The Ostmere navy detained ...");
+5. abroad, against: the state's envoy or embassy is there ("the Ostmere Ambassador to Veyra",
+   "the Corvannian envoy, who arrived in Brannholm"): a foreign capital, whatever its datelines say.
 
 A place is tied to a state when that state's evidence reaches ``enough`` and is at least
 ``margin`` times that of any other state. Places the knowledge file or data/places.json knows are
@@ -33,9 +36,6 @@ from .discourse import org_key
 from .knowledge import _merge, load
 from .lexicon import load_lexicon
 from .names import fold, person_key
-
-TABLE = """CREATE TABLE IF NOT EXISTS seat_evidence (article_id TEXT NOT NULL, seat TEXT NOT NULL,
-  state TEXT NOT NULL, kind TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (article_id, seat, state, kind))"""
 
 _W = r"[A-Z][\w-]*"
 NAME = rf"{_W}(?: {_W}){{0,2}}"
@@ -73,6 +73,11 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
             re.compile(rf"(?P<x>{NAME}){POSS}? {gov}\b{gap}{{0,80}}?\b(?:{speech})\b{gap}{{0,40}}?\bthat "
                        rf"(?P<c>{NAME}) (?:{clause})\b"),
         ],
+        "abroad": [
+            re.compile(rf"(?P<x>{NAME}){POSS}? (?i:{_alt(lx['abroad_words'])}) (?:to|in|at) (?:the )?(?P<c>{NAME})"),
+            re.compile(rf"(?P<x>{NAME}){POSS}? (?i:{_alt(lx['abroad_words'])})\b[^.;,\n]{{0,60}},? (?:who )?"
+                       rf"(?:has |had )?(?:arrived|landed|travell?ed|flew|came) (?:in|to) (?P<c>{NAME})"),
+        ],
         "lead": [re.compile(rf"(?P<x>{NAME}){POSS}? {gov}\b")],
         "lead_name": [re.compile(rf"(?P<x>{NAME}) (?:on (?i:{days})|(?:{clause}|said|says)\b|[a-z]+ed\b)")],
         "state_name": [re.compile(rf"(?P<x>{NAME}){POSS}? (?i:{_alt(lx['state_words'])})\b")],
@@ -98,6 +103,8 @@ def _clean(name: str) -> str | None:
     words = name.split()
     while words and words[0].lower() in _not_names():
         words = words[1:]
+    while words and words[-1].lower() in _not_names():
+        words = words[:-1]  # "Corvannian Special (Envoy)"
     if not words or any(w.lower() in _not_names() for w in words):
         return None
     return " ".join(words)
@@ -136,14 +143,19 @@ def evidence(text: str, body_start: int | None = None,
         if fold(seat) == fold(state):
             return
         key = (seat, state, kind)
-        best[key] = max(best.get(key, 0.0), w)  # one article counts each kind of evidence once per pair
+        best[key] = w  # one article counts each kind of evidence once per pair
 
-    for kind in ("apposition", "government_in", "speaker_seat"):
+    for kind in ("apposition", "government_in", "speaker_seat", "abroad"):
         for p in pats[kind]:
             if kind == "apposition" and "capital" not in text:
                 break
             for m in p.finditer(text):
-                add(m.group("c"), m.group("x"), weights[kind], kind)
+                if kind == "abroad":  # "to Veldgrad Tomas Reinholt": the place is some first words of the run
+                    words = m.group("c").split()
+                    for n in range(1, len(words) + 1):
+                        add(" ".join(words[:n]), m.group("x"), weights[kind], kind)
+                else:
+                    add(m.group("c"), m.group("x"), weights[kind], kind)
     if dateline and body_start is not None:
         m = pats["lead"][0].match(text, body_start)
         if m is None:
@@ -161,14 +173,9 @@ def evidence(text: str, body_start: int | None = None,
     return sorted((s, x, k, w) for (s, x, k), w in best.items()) + [("", x, "state_name", 0.0) for x in sorted(names)]
 
 
-def _ensure(db: Any) -> None:
-    db.execute(TABLE)
-
-
 def learn(store: Any, article_ids: list[str]) -> None:
     """Record the seat evidence of these articles (idempotent: an article's evidence is replaced)."""
     db = store.db
-    _ensure(db)
     if not article_ids:
         return
     rows: list[tuple[str, str, str, str, float]] = []
@@ -183,7 +190,6 @@ def learn(store: Any, article_ids: list[str]) -> None:
 
 def seats(db: Any) -> dict[str, str]:
     """Every place the corpus ties clearly to one state: seat -> state."""
-    _ensure(db)
     w = load_lexicon("seats")["weights"]
     score: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     names: dict[str, str] = {}
@@ -203,26 +209,40 @@ def seats(db: Any) -> dict[str, str]:
     return out
 
 
-ADJ_ENDINGS = ("ian", "ean", "ese", "ish", "an", "i", "a", "n")
+STATE_FORMS = {"republic", "kingdom", "federation", "union", "state", "states", "emirate", "emirates", "principality",
+               "of", "the", "democratic", "federal", "people's", "islamic", "united"}
+ADJ_ENDINGS = ("ian", "ean", "ese", "ish", "an", "n", "i")
 
 
-def _stem(name: str) -> str:
-    """"Tarsian" and "Tarsia" share a stem: an invented state's adjective is not in the knowledge file."""
-    low = fold(name)
-    if " " in low:
-        return low
-    for end in ADJ_ENDINGS:
-        if low.endswith(end) and len(low) - len(end) >= 4:
-            return low[: -len(end)]
-    return low
+def _core(name: str) -> str:
+    """A state's name without the words of its form: "Tarsian Republic" -> "tarsian"."""
+    words = [w for w in fold(name).split() if w not in STATE_FORMS]
+    return " ".join(words) or fold(name)
+
+
+def _same_state(a: str, b: str) -> bool:
+    """"Tarsia", "Tarsian" and "Tarsian Republic", "Corvanna" and "Corvannian": an invented state's adjective is
+    not in the knowledge file."""
+    a, b = _core(a), _core(b)
+    if a == b:
+        return True
+    for x, y in ((a, b), (b, a)):
+        for end in ADJ_ENDINGS:
+            if len(y) >= 4 and (x == y + end or (y[-1] in "aeiouy" and x == y[:-1] + end)):
+                return True
+    return False
 
 
 def _by_stem(by_state: dict[str, float]) -> dict[str, float]:
-    """A state's evidence under its name and its adjective added up, under the shorter form (the name)."""
-    groups: dict[str, list[str]] = defaultdict(list)
-    for state in by_state:
-        groups[_stem(state)].append(state)
-    return {min(forms, key=lambda f: (len(f), f)): sum(by_state[f] for f in forms) for forms in groups.values()}
+    """A state's evidence under its name and its adjective added up, under the shortest form (the name)."""
+    groups: list[list[str]] = []
+    for state in sorted(by_state):
+        home = next((g for g in groups if any(_same_state(state, f) for f in g)), None)
+        if home is None:
+            groups.append([state])
+        else:
+            home.append(state)
+    return {min(forms, key=lambda f: (len(f), f)): sum(by_state[f] for f in forms) for forms in groups}
 
 
 def _named(db: Any, name: str) -> list[Any]:

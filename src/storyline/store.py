@@ -100,6 +100,8 @@ CREATE TABLE IF NOT EXISTS claim_keys (claim_id TEXT PRIMARY KEY, counts TEXT NO
 CREATE INDEX IF NOT EXISTS claim_keys_part ON claim_keys(counts, part);
 CREATE TABLE IF NOT EXISTS claim_group_changes (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
+CREATE TABLE IF NOT EXISTS seat_evidence (article_id TEXT NOT NULL, seat TEXT NOT NULL, state TEXT NOT NULL,
+  kind TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (article_id, seat, state, kind));
 """
 SCHEMA_VERSION = "1"
 
