@@ -60,7 +60,20 @@ CODED = [
     ("The US approved $300 million in military assistance for the country.", "AID"),
     ("The military handed power to a civilian council.", "RETREAT"),
     ("The US said all options were on the table.", "THREATEN"),
+    # predicate judgements: a disapproval, a refusal of charges
+    ("The ministry said the arrests were unacceptable.", "ACCUSE"),
+    ("The ministry said the accusations were groundless.", "REJECT"),
 ]
+
+
+@pytest.mark.parametrize("text, etype, actor, recipient", [
+    ("The ministry said the arrests were unacceptable.", "ACCUSE", "The ministry", "the arrests"),
+    ("The president said the rebels were responsible for the attack.", "ACCUSE", "The president", "the rebels"),
+    ("The ministry said the accusations were groundless.", "REJECT", "The ministry", "the accusations"),
+])
+def test_a_predicate_judgement_in_a_reported_clause_is_the_speakers(text, etype, actor, recipient):
+    ev = next(e for e in events_of(text) if e.event_type == etype)
+    assert ev.actor.text == actor and ev.recipient.text == recipient
 
 
 @pytest.mark.parametrize("text", ["The two navies held joint exercises.", "Tarsia and Morvia held naval drills."])

@@ -979,6 +979,13 @@ def _sentence(sent: Span, lx: Lexicon) -> list[_Draft]:
                 found.append((t, mode))
                 actor_tok, _ = _subject(tok.head)
                 recip_tok = _first(prep, "pobj") if prep is not None else None  # "critical of the decision"
+                said = tok.head.head if tok.head.dep_ == "ccomp" else None
+                if said is not None and lemma(said) in lx.must_speech and actor_tok is not None and (
+                        (t, mode) == ("ACCUSE", "allege") or prep is None and actor_tok.pos_ == "NOUN" and not
+                        _actorish(actor_tok)):
+                    # "the ministry said the arrests were unacceptable", "said the rebels were responsible":
+                    # the speaker judges them
+                    actor_tok, recip_tok = _subject(said)[0], actor_tok
         if found:
             status, embed = _status(tok, lx)
             for t, mode in found:
