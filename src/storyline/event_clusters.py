@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-from . import seats
+from . import seats, unnamed_groups
 from .knowledge import enrich
 from .records import stable_id
 
@@ -123,6 +123,7 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
     enrich(store, article_ids)
     seats.learn(store, article_ids)
     seats.apply(store)
+    unnamed_groups.resolve(store, article_ids)
     if not article_ids:
         return
     db = store.db

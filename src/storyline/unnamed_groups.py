@@ -1,0 +1,77 @@
+"""'The militants' of a report that never names them: the armed group its neighbours in the corpus name.
+
+Follow-up reports often say only "the militants" or "the group": the story's other reports named
+the Black Ridge Brigade, this one does not. Within an article, events.py resolves "the militants"
+to the armed group named before; this cross-article step fills the events it left without a party.
+For an article that names no armed group itself, its neighbours are the articles sharing at least
+two of its named actors (states, people, organisations; actors in more than ``MAX_SPREAD`` articles
+are too common to tie reports together). The armed group named in the most neighbours becomes the
+party, when at least two neighbours name it and no other group is named as often. Only parties
+left empty are filled; nothing coded in the article is overridden.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+GROUP_TEXT = re.compile(r"^(?:the|these|those) (?:\w+ )?(?:militants|group|gunmen|kidnappers|hostage-takers|fighters|"
+                        r"insurgents|rebels|guerrillas|militia|militiamen|captors|attackers)$")
+ARMED = re.compile(r"\b(Brigades?|Front|Militia|Faction|Jihad|Tigers|Liberation|Movement|Battalion)\b")
+MAX_SPREAD = 200
+
+
+def _armed(row: Any) -> bool:
+    return row["kind"] == "group" or row["sector"] == "armed_group" or bool(ARMED.search(row["name"]))
+
+
+def _actors(db: Any, article_id: str) -> list[Any]:
+    return db.execute("SELECT DISTINCT ac.id, ac.name, ac.kind, ac.sector FROM article_actors aa JOIN actors ac "
+                      "ON ac.id=aa.actor_id WHERE aa.article_id=? ORDER BY ac.id", (article_id,)).fetchall()
+
+
+def group_for(db: Any, article_id: str) -> str | None:
+    """The armed group this article's neighbours name, or None (see the module doc)."""
+    own = _actors(db, article_id)
+    if any(_armed(r) for r in own):
+        return None  # the article names its group: events.py resolved what it could
+    shared: Counter[str] = Counter()
+    for r in own:
+        if r["kind"] == "unnamed_source":
+            continue
+        arts = [x[0] for x in db.execute("SELECT DISTINCT article_id FROM article_actors WHERE actor_id=? LIMIT ?",
+                                         (r["id"], MAX_SPREAD + 1))]
+        if len(arts) > MAX_SPREAD:
+            continue
+        shared.update(a for a in arts if a != article_id)
+    votes: Counter[str] = Counter()
+    for other, n in shared.items():
+        if n >= 2:
+            votes.update({r["id"] for r in _actors(db, other) if _armed(r)})
+    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return str(ranked[0][0])
+
+
+def resolve(store: Any, article_ids: list[str]) -> int:
+    """Fill the empty parties "the militants" of these articles' events; returns how many were filled."""
+    db = store.db
+    filled = 0
+    with db:
+        for aid in article_ids:
+            rows = [r for r in db.execute("SELECT id, actor_id, actor_text, recipient_id, recipient_text FROM events "
+                                          "WHERE article_id=? AND (actor_id IS NULL OR recipient_id IS NULL)", (aid,))
+                    if (r["actor_id"] is None and GROUP_TEXT.match((r["actor_text"] or "").lower()))
+                    or (r["recipient_id"] is None and GROUP_TEXT.match((r["recipient_text"] or "").lower()))]
+            if not rows:
+                continue
+            group = group_for(db, aid)
+            if group is None:
+                continue
+            for r in rows:
+                for col, text in (("actor_id", r["actor_text"]), ("recipient_id", r["recipient_text"])):
+                    if r[col] is None and GROUP_TEXT.match((text or "").lower()):
+                        db.execute(f"UPDATE events SET {col}=? WHERE id=?", (group, r["id"]))
+                        filled += 1
+    return filled
