@@ -39,3 +39,13 @@ def test_the_militants_of_a_follow_up_are_the_group_its_neighbours_name(tmp_path
 def test_one_neighbour_is_not_enough(tmp_path):
     con = _ingest(tmp_path, [NAMED.format(day="Monday", n=20), "Unrelated\n\nThe weather was fine.\n", FOLLOW])
     assert _refusal(con)["name"] is None
+
+
+def test_the_group_of_a_report_without_militants_is_left_alone(tmp_path):
+    # regression: a donors' "group" in a politics report was given the armed group of other reports
+    other = ("Donors back campaign\n\nTarvian Interior Minister Pavel Orsk visited a school in the town of Lorne on "
+             "Friday. He said the donors had refused to fund the group.\n")
+    con = _ingest(tmp_path, [NAMED.format(day="Monday", n=20), NAMED.format(day="Tuesday", n=30), other])
+    rows = con.execute("SELECT e.recipient_text, e.recipient_id FROM events e JOIN articles a ON a.id=e.article_id "
+                       "WHERE a.path LIKE '%02.txt' AND e.recipient_text='the group'").fetchall()
+    assert rows and all(r["recipient_id"] is None for r in rows)

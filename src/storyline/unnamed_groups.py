@@ -2,7 +2,8 @@
 
 Follow-up reports often say only "the militants" or "the group": the story's other reports named
 the Black Ridge Brigade, this one does not. Within an article, events.py resolves "the militants"
-to the armed group named before; this cross-article step fills the events it left without a party.
+to the armed group named before; this cross-article step fills the events it left without a party,
+in reports that speak of militants, gunmen, kidnappers or hostages (a super PAC is "the group" too).
 For an article that names no armed group itself, its neighbours are the articles sharing at least
 two of its named actors (states, people, organisations; actors in more than ``MAX_SPREAD`` articles
 are too common to tie reports together). The armed group named in the most neighbours becomes the
@@ -17,6 +18,8 @@ from typing import Any
 
 GROUP_TEXT = re.compile(r"^(?:the|these|those) (?:\w+ )?(?:militants|group|gunmen|kidnappers|hostage-takers|fighters|"
                         r"insurgents|rebels|guerrillas|militia|militiamen|captors|attackers)$")
+VIOLENT = re.compile(r"\b(?:militants|gunmen|kidnappers|hostage-takers|insurgents|guerrillas|militiamen|captors|"
+                     r"armed group|hostages)\b", re.IGNORECASE)
 ARMED = re.compile(r"\b(Brigades?|Front|Militia|Faction|Jihad|Tigers|Liberation|Movement|Battalion)\b")
 MAX_SPREAD = 200
 
@@ -66,6 +69,9 @@ def resolve(store: Any, article_ids: list[str]) -> int:
                     or (r["recipient_id"] is None and GROUP_TEXT.match((r["recipient_text"] or "").lower()))]
             if not rows:
                 continue
+            text = db.execute("SELECT text FROM articles WHERE id=?", (aid,)).fetchone()[0] or ""
+            if not VIOLENT.search(text):
+                continue  # "the group" of a report with no militants, kidnappers or hostages is some other group
             group = group_for(db, aid)
             if group is None:
                 continue
