@@ -294,6 +294,9 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
     at = _token_at(doc, j) if j < len(text) else None
     if at is not None and (text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ","):
         after = [t for t in doc[at.i: at.i + 12] if not t.is_space]
+        # '"...?"' closing its paragraph: the next paragraph's verb is not its attribution
+        if after and "\n" in text[qe:after[0].idx]:
+            after = []
         for t in after[:6]:
             if inside(t) or t.text in (".", "!", "?", ";"):
                 break

@@ -1,0 +1,16 @@
+"""Regressions found while tuning speakers on PolNeAR train (sentences written for these tests)."""
+from conftest import analyze
+
+
+def _speaker(an, fragment):
+    hits = [q for q in an.quotes if fragment in q.text]
+    assert hits, f"no quote holds {fragment!r}: {[q.text for q in an.quotes]}"
+    q = min(hits, key=lambda q: q.end - q.start)
+    return q.speaker.name if q.speaker else None
+
+
+def test_question_closing_a_paragraph_is_not_attributed_to_the_next_paragraphs_verb():
+    text = ('"The count was wrong," said a senior election official in Dovrek. "But was it fraud?"\n\n'
+            "Mayor Ilse Varga has since apologized for the delay.")
+    an = analyze(text)
+    assert _speaker(an, "But was it fraud?") == _speaker(an, "The count was wrong")
