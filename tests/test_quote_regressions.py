@@ -14,3 +14,11 @@ def test_question_closing_a_paragraph_is_not_attributed_to_the_next_paragraphs_v
             "Mayor Ilse Varga has since apologized for the delay.")
     an = analyze(text)
     assert _speaker(an, "But was it fraud?") == _speaker(an, "The count was wrong")
+
+
+def test_quote_without_a_cue_goes_on_from_the_reported_speech_just_before_it():
+    text = ('"Prices will keep falling," said the economist Ana Lindqvist.\n\n'
+            "Mayor Tomas Brek disagreed. He noted that the city had added jobs all year. "
+            '"That is not what a slump looks like."')
+    an = analyze(text)
+    assert _speaker(an, "not what a slump looks like") == "Tomas Brek"

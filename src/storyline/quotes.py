@@ -716,7 +716,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             f.speaker = chains[f.chain]
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
-            prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
+            prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g))]
             if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
@@ -724,6 +724,12 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
                                      and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+
+
+def _speech_cue(doc: Doc, f: Found) -> bool:
+    """Is f's cue a speech verb ('..., Ms. Vosk noted')?"""
+    cue = _token_at(doc, f.cue[0]) if f.cue is not None else None
+    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech"
 
 
 SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
