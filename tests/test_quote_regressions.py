@@ -22,3 +22,14 @@ def test_quote_without_a_cue_goes_on_from_the_reported_speech_just_before_it():
             '"That is not what a slump looks like."')
     an = analyze(text)
     assert _speaker(an, "not what a slump looks like") == "Tomas Brek"
+
+
+def test_quote_relayed_by_an_outlet_after_the_cue_has_the_outlet_as_source():
+    # PolNeAR annotates one attribution per words, with the outermost source
+    an = analyze('"We will not back down," Governor Rasa Vell said, according to the Dovrek Herald.')
+    assert _speaker(an, "We will not back down") == "Dovrek Herald"
+
+
+def test_according_to_before_the_cue_keeps_the_speaker_named_at_the_cue():
+    an = analyze('According to the Dovrek Herald, Governor Rasa Vell insisted on "a full recount of every district".')
+    assert _speaker(an, "a full recount") == "Rasa Vell"
