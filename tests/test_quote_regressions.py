@@ -33,3 +33,9 @@ def test_quote_relayed_by_an_outlet_after_the_cue_has_the_outlet_as_source():
 def test_according_to_before_the_cue_keeps_the_speaker_named_at_the_cue():
     an = analyze('According to the Dovrek Herald, Governor Rasa Vell insisted on "a full recount of every district".')
     assert _speaker(an, "a full recount") == "Rasa Vell"
+
+
+def test_participle_on_a_statement_speaks_for_who_issued_it():
+    an = analyze('On Monday, Senator Ivo Marek issued a statement saying that the bridge was '
+                 '"the worst use of public money in a decade."')
+    assert _speaker(an, "worst use of public money") == "Ivo Marek"

@@ -155,6 +155,10 @@ def _subject(verb: Token) -> Token | None:
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
         return _outer_speaker(verb) or _subject(verb.head)
+    # "X issued a statement saying ...": the participle speaks for who issued the statement
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB" \
+            and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _subject(verb.head.head)
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
     return None
