@@ -39,3 +39,8 @@ def test_participle_on_a_statement_speaks_for_who_issued_it():
     an = analyze('On Monday, Senator Ivo Marek issued a statement saying that the bridge was '
                  '"the worst use of public money in a decade."')
     assert _speaker(an, "worst use of public money") == "Ivo Marek"
+
+
+def test_belief_reported_inside_a_belief_is_one_attribution_with_the_outer_source():
+    an = analyze("Opposition leader Dana Koul believes the council wants to close the old bridge by spring.")
+    assert _speaker(an, "close the old bridge") == "Dana Koul"

@@ -590,6 +590,31 @@ def _content_end(head: Token) -> Token:
     return end
 
 
+def _nest(reported: list[tuple[int, int, Token, Token | None]]) -> list[tuple[int, int, Token, Token | None]]:
+    """'Koul said the council plans to ...': an attribution (not a speech verb) whose cue sits in the
+    clause a speech or belief cue reports, through complement clauses only, belongs to that outer
+    content, which runs on to its end (PolNeAR gives each word one attribution, the outermost)."""
+    verbs, _ = _cues()
+    by_cue = {r[2].i: k for k, r in enumerate(reported)}
+    out = list(reported)
+    dropped = set()
+    for k, (s, e, cue, _subj) in enumerate(reported):
+        child = cue
+        for a in cue.ancestors:
+            if child.dep_ not in ("ccomp", "xcomp"):
+                break  # "said he makes ... and questioned ...": a second attribution of its own
+            j = by_cue.get(a.i)
+            if j is not None and j != k and j not in dropped:
+                os_, oe, ocue, osubj = out[j]
+                if os_ <= s and verbs.get(ocue.lemma_.lower()) in ("speech", "belief") \
+                        and verbs.get(cue.lemma_.lower()) != "speech":
+                    out[j] = (os_, max(oe, e), ocue, osubj)
+                    dropped.add(k)
+                break
+            child = a
+    return [r for k, r in enumerate(out) if k not in dropped]
+
+
 def _relative_speaker(subj: Token) -> Token | None:
     """The antecedent of a relative "who" that speaks: "the senator, who said ..."."""
     verb = subj.head
@@ -703,8 +728,9 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
     verbs, _ = _cues()
-    outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) == "speech"]
+    outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) in ("speech", "belief")]
     reported = [r for r in reported if not any(s <= r[2].idx < e and (s, e) != (r[0], r[1]) for s, e in outer)]
+    reported = _nest(reported)
     for s, e, cue, subj in reported:
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
