@@ -44,3 +44,12 @@ def test_participle_on_a_statement_speaks_for_who_issued_it():
 def test_belief_reported_inside_a_belief_is_one_attribution_with_the_outer_source():
     an = analyze("Opposition leader Dana Koul believes the council wants to close the old bridge by spring.")
     assert _speaker(an, "close the old bridge") == "Dana Koul"
+
+
+def test_cue_joined_to_a_reported_clause_speaks_for_the_reporter_mention():
+    text = ("Mayor Tomas Brek spoke on Monday. He said that he would meet the strikers "
+            "but did not suggest the port would reopen soon.")
+    an = analyze(text)
+    q = next(q for q in an.quotes if "port would reopen" in q.text)
+    assert q.speaker is not None and q.speaker.name == "Tomas Brek"
+    assert text[q.speaker.start:q.speaker.end] == "He"  # the reporter's mention, not the inner "he"

@@ -151,10 +151,10 @@ def _subject(verb: Token) -> Token | None:
                 if p.dep_ == "pobj":
                     return p
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-        return _outer_speaker(verb) or _subject(verb.head)
+        return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
-        return _outer_speaker(verb) or _subject(verb.head)
+        return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
     # "X issued a statement saying ...": the participle speaks for who issued the statement
     if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB" \
             and _cues()[0].get(verb.lemma_.lower()) == "speech":
@@ -162,6 +162,18 @@ def _subject(verb: Token) -> Token | None:
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
     return None
+
+
+def _reporter(head: Token) -> Token | None:
+    """'He said that he would offer a prayer but did not suggest ...': a cue joined to a clause that
+    someone reports, whose subject is a pronoun, speaks for the one who reports it (the outer
+    mention, which PolNeAR marks as the source)."""
+    if head.dep_ != "ccomp" or head.head is head or not _is_cue(head.head):
+        return None
+    inner = next((t for t in head.children if t.dep_ == "nsubj"), None)
+    if inner is None or inner.pos_ != "PRON" or inner.lower_ in RELATIVE:
+        return None
+    return _subject(head.head)
 
 
 def _left_name(verb: Token) -> Token | None:
