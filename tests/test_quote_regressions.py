@@ -53,3 +53,11 @@ def test_cue_joined_to_a_reported_clause_speaks_for_the_reporter_mention():
     q = next(q for q in an.quotes if "port would reopen" in q.text)
     assert q.speaker is not None and q.speaker.name == "Tomas Brek"
     assert text[q.speaker.start:q.speaker.end] == "He"  # the reporter's mention, not the inner "he"
+
+
+def test_quote_after_a_relative_aside_inherits_the_named_speaker():
+    text = ('"Rents are up a little," said Anna Holm, a broker in Dovrek, who noted that sales had slowed. '
+            '"Things are moving in the right direction."')
+    an = analyze(text)
+    q = next(q for q in an.quotes if "right direction" in q.text)
+    assert q.speaker is not None and text[q.speaker.start:q.speaker.end] == "Anna Holm"

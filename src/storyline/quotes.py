@@ -784,9 +784,11 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
 
 
 def _speech_cue(doc: Doc, f: Found) -> bool:
-    """Is f's cue a speech verb ('..., Ms. Vosk noted')?"""
+    """Is f's cue a speech verb of a main clause ('..., Ms. Vosk noted'), not an aside on another
+    attribution ('said Mr. Hale, who noted that ...', 'said Vosk, as she called for ...')?"""
     cue = _token_at(doc, f.cue[0]) if f.cue is not None else None
-    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech"
+    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech" and cue.dep_ != "relcl" \
+        and not (cue.dep_ == "advcl" and any(c.dep_ == "mark" for c in cue.children))
 
 
 SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
