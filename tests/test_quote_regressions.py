@@ -61,3 +61,8 @@ def test_quote_after_a_relative_aside_inherits_the_named_speaker():
     an = analyze(text)
     q = next(q for q in an.quotes if "right direction" in q.text)
     assert q.speaker is not None and text[q.speaker.start:q.speaker.end] == "Anna Holm"
+
+
+def test_infinitive_after_an_object_control_verb_is_the_objects():
+    an = analyze("The landslide led Party Chairman Oren Sato to declare that the race was over.")
+    assert _speaker(an, "the race was over") == "Oren Sato"

@@ -44,6 +44,11 @@ def _cues() -> tuple[dict[str, str], frozenset[str]]:
     return c["verbs"], frozenset(c["need_clause"])
 
 
+@lru_cache(maxsize=1)
+def _object_control() -> frozenset[str]:
+    return frozenset(load_lexicon("cues")["object_control"])
+
+
 @dataclass
 class Found:
     """A quote found in the clean text, before its speaker is resolved."""
@@ -150,6 +155,11 @@ def _subject(verb: Token) -> Token | None:
             for p in a.children:
                 if p.dep_ == "pobj":
                     return p
+    if verb.dep_ == "xcomp" and verb.head is not verb:
+        # "led the chairman to declare ...", "forcing candidates to scramble ...": the object acts
+        obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+        if obj is not None and verb.head.lemma_.lower() in _object_control():
+            return obj
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
