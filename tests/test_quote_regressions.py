@@ -66,3 +66,10 @@ def test_quote_after_a_relative_aside_inherits_the_named_speaker():
 def test_infinitive_after_an_object_control_verb_is_the_objects():
     an = analyze("The landslide led Party Chairman Oren Sato to declare that the race was over.")
     assert _speaker(an, "the race was over") == "Oren Sato"
+
+
+def test_pronoun_with_no_antecedent_found_is_still_the_speaker_mention():
+    text = 'The report came out on Monday.\n\n"Keep the fuel levy where it is for the rest of the decade," it said.'
+    an = analyze(text)
+    q = next(q for q in an.quotes if "fuel levy" in q.text)
+    assert q.speaker is not None and text[q.speaker.start:q.speaker.end] == "it"

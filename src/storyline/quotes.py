@@ -843,7 +843,7 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
     ante = _relative_speaker(subj)
     if ante is not None:
         r = disc.resolve(ante)
-        if r is None and (ante.lower_ in GROUP_WORDS or ante.pos_ in ("NOUN", "DET", "NUM", "ADJ")):
+        if r is None:
             r = disc.unnamed(ante)  # "those who said ...", "some who warned ...": the unnamed group speaks
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
@@ -858,7 +858,7 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
             subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
         # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
         return disc.unnamed(subj)
-    if r is None and subj.lower_ in ("he", "she", "they"):
+    if r is None and subj.lower_ in ("he", "she", "they", "it", "who", "which", "that", "this", "one"):
         # a pronoun whose antecedent we cannot find: the speaker is the one it names, marked unresolved
         r = disc.unnamed(subj)
         r.actor.name = f"{subj.lower_} (unresolved)"
