@@ -73,3 +73,10 @@ def test_pronoun_with_no_antecedent_found_is_still_the_speaker_mention():
     an = analyze(text)
     q = next(q for q in an.quotes if "fuel levy" in q.text)
     assert q.speaker is not None and text[q.speaker.start:q.speaker.end] == "it"
+
+
+def test_colon_after_a_relative_clause_takes_the_verb_before_it():
+    text = ('"The count was wrong," said a senior election official.\n\n'
+            'Mayor Ilse Varga has since apologized for what happened: "I should have checked every ballot box myself."')
+    an = analyze(text)
+    assert _speaker(an, "checked every ballot box") == "Ilse Varga"

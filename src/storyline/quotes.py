@@ -357,6 +357,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                     subj = _subject(t)
                     if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
                         return t, subj
+                    if subj is not None and subj.lower_ in ("what", "which", "that") and t.dep_ in ("pcomp", "pobj"):
+                        continue  # 'Clinton apologized for what happened: "..."': the verb before it
                     break
     # 'Romney attacked "the greed, the showing off"': the verb whose object holds the quote
     first = _token_at(doc, qs)
