@@ -80,3 +80,11 @@ def test_colon_after_a_relative_clause_takes_the_verb_before_it():
             'Mayor Ilse Varga has since apologized for what happened: "I should have checked every ballot box myself."')
     an = analyze(text)
     assert _speaker(an, "checked every ballot box") == "Ilse Varga"
+
+
+def test_name_before_a_colon_after_a_dash_is_the_speaker():
+    text = ('Polls in the valley fared better - Martin Keller: "Most surveys called the race within two points."\n\n'
+            'Nelson Ardent, a former aide, said of Mr. Marek: "He knows every district by heart."')
+    an = analyze(text)
+    assert _speaker(an, "called the race within two points") == "Martin Keller"
+    assert _speaker(an, "knows every district by heart") == "Nelson Ardent"

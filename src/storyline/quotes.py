@@ -294,6 +294,29 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
+def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Token | None]:
+    """'Polls fared better - Lena Vosk: "..."', 'Vosk: "..." Marek: "..."': a name set right before
+    the colon that opens a quote, after a dash, a sentence or the paragraph start, is its speaker."""
+    i = qs - 1
+    while i > 0 and text[i - 1] in " " + OPENERS + STRAIGHT:
+        i -= 1
+    if i <= 0 or text[i - 1] != ":":
+        return None, None
+    colon = i - 1
+    end = colon
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    name = next((e for e in ents if e.end_char == end and len(e) <= 5), None)
+    if name is None:
+        return None, None
+    k = name.start - 1
+    while k >= 0 and doc[k].is_space and "\n" not in doc[k].text:
+        k -= 1
+    if k >= 0 and not (doc[k].is_space or doc[k].text in ("-", "—", "–", "--", ".", "?", "!", "”", '"', "''")):
+        return None, None  # 'said of Mr. Rubio: "..."': the name is what the quote is about
+    return _token_at(doc, colon), name.root
+
+
 def _relayed(doc: Doc, qs: int, qe: int, cue: Token | None, subj: Token | None,
              quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
     """'"...," the senator said, according to the Herald': the outlet that relays the words is
@@ -712,11 +735,14 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     paras = paragraphs(text)
     para_of = lambda c: next(((s, e) for s, e in paras if s <= c <= e), (0, len(text)))  # noqa: E731
     spans = quote_spans(text)
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
-        cue, subj = _attribution(doc, qs, qe, spans, text)
-        cue, subj = _relayed(doc, qs, qe, cue, subj, spans)
+        cue, subj = _colon_name(doc, qs, text, ents)
+        if subj is None:
+            cue, subj = _attribution(doc, qs, qe, spans, text)
+            cue, subj = _relayed(doc, qs, qe, cue, subj, spans)
         if subj is None:
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
@@ -786,7 +812,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
             prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g))]
-            if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
+            if prev and f.start - prev[-1].end < 1200 and _para_gap(paras, prev[-1].end, f.start) <= 2:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
