@@ -88,3 +88,9 @@ def test_name_before_a_colon_after_a_dash_is_the_speaker():
     an = analyze(text)
     assert _speaker(an, "called the race within two points") == "Martin Keller"
     assert _speaker(an, "knows every district by heart") == "Nelson Ardent"
+
+
+def test_frame_holding_another_cue_in_its_words_is_the_outer_attribution():
+    an = analyze("Senator Ivo Marek was sternly critical of council members who say the old bridge must close.")
+    outer = [q for q in an.quotes if q.text.startswith("council members who say")]
+    assert outer and outer[0].speaker is not None and outer[0].speaker.name == "Ivo Marek"

@@ -773,7 +773,11 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     reported += list(_colon_lines(doc, paras))
     cues_taken = {r[2].i for r in reported}
     for r in framed(doc, _subject, _content_end):
-        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0]) for s, e, *_ in reported):
+        # a sourceless passive frame whose words hold another attribution's cue is the outer one
+        # ('Asked if she believed ...'); not "seem" ('he seemed to indicate he knows ...' is his)
+        outer_ask = r[2].lemma_.lower() not in frames()[1]
+        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0])
+                                                and not (outer_ask and r[0] <= c.idx < r[1]) for s, e, c, _ in reported):
             reported.append(r)
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
