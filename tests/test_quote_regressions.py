@@ -94,3 +94,24 @@ def test_frame_holding_another_cue_in_its_words_is_the_outer_attribution():
     an = analyze("Senator Ivo Marek was sternly critical of council members who say the old bridge must close.")
     outer = [q for q in an.quotes if q.text.startswith("council members who say")]
     assert outer and outer[0].speaker is not None and outer[0].speaker.name == "Ivo Marek"
+
+
+def test_multiword_cue_is_the_outer_attribution_of_its_clause():
+    # 'make it clear' is no cue verb; the belief inside its clause must not take the words
+    text = ("Though she named no one, Mayor Ilse Varga made it clear that she felt the two rivals "
+            "should leave the race before the spring vote.")
+    an = analyze(text)
+    q = min((q for q in an.quotes if "should leave the race" in q.text), key=lambda q: q.start)
+    assert q.text.startswith("she felt") and q.speaker is not None
+    assert text[q.speaker.start:q.speaker.end] == "Mayor Ilse Varga" or q.speaker.name == "Ilse Varga"
+    assert not any(q.text.startswith("the two rivals") for q in an.quotes)
+
+
+def test_made_alone_is_no_cue():
+    an = analyze("Mayor Ilse Varga made a deal with the harbour board that the ferries would run all winter.")
+    assert not any("ferries would run" in q.text for q in an.quotes)
+
+
+def test_an_infinitive_after_went_on_has_the_subject_of_went():
+    an = analyze("Governor Rasa Vell praised the crews. Vell went on to say she is confident that the bridge will reopen by May.")
+    assert (_speaker(an, "the bridge will reopen") or "").endswith("Vell")

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from .discourse import Discourse, Resolved, roles_in
 from .frames import framed, frames, sourceless_passive
 from .lexicon import load_lexicon
+from .phrase_cues import phrase_cues
 
 OPENERS = "“«„‟"
 RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever", "it", "there"})
@@ -42,6 +43,11 @@ STRAIGHT = '"'
 def _cues() -> tuple[dict[str, str], frozenset[str]]:
     c = load_lexicon("cues")
     return c["verbs"], frozenset(c["need_clause"])
+
+
+@lru_cache(maxsize=None)
+def _cues_extra(key: str) -> frozenset[str]:
+    return frozenset(load_lexicon("cues").get(key, ()))
 
 
 @lru_cache(maxsize=1)
@@ -162,6 +168,11 @@ def _subject(verb: Token) -> Token | None:
             return obj
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
+    # "He went on to say ...", "called reporters in to announce ...": an infinitive hung on the
+    # verb as an adverbial clause has the subject of that verb
+    if verb.dep_ == "advcl" and verb.tag_ == "VB" and verb.head is not verb and verb.head.lemma_.lower() in _cues_extra("infinitive_heads") \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return _subject(verb.head)
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
@@ -779,10 +790,14 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0])
                                                 and not (outer_ask and r[0] <= c.idx < r[1]) for s, e, c, _ in reported):
             reported.append(r)
+    # 'made it clear that he felt ...': a multiword cue is the outer attribution of its clause
+    phrased = [r for r in phrase_cues(doc, _subject, _content_end) if r[2].i not in cues_taken]
+    reported += phrased
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
     verbs, _ = _cues()
     outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) in ("speech", "belief")]
+    outer += [(s, e) for s, e, _cue, _subj in phrased]
     reported = [r for r in reported if not any(s <= r[2].idx < e and (s, e) != (r[0], r[1]) for s, e in outer)]
     reported = _nest(reported)
     for s, e, cue, subj in reported:
