@@ -115,3 +115,10 @@ def test_made_alone_is_no_cue():
 def test_an_infinitive_after_went_on_has_the_subject_of_went():
     an = analyze("Governor Rasa Vell praised the crews. Vell went on to say she is confident that the bridge will reopen by May.")
     assert (_speaker(an, "the bridge will reopen") or "").endswith("Vell")
+
+
+def test_asked_if_set_as_an_adverbial_clause_has_no_source():
+    # the parser hangs 'if he thought ...' on 'Asked' as an adverbial clause: still the question's words
+    an = analyze('Asked if he thought that the memo went too far, Tomas Brek responded: "I guess so."')
+    q = next((q for q in an.quotes if "the memo went too far" in q.text), None)
+    assert q is not None and q.speaker is None
