@@ -122,3 +122,9 @@ def test_asked_if_set_as_an_adverbial_clause_has_no_source():
     an = analyze('Asked if he thought that the memo went too far, Tomas Brek responded: "I guess so."')
     q = next((q for q in an.quotes if "the memo went too far" in q.text), None)
     assert q is not None and q.speaker is None
+
+
+def test_quoted_words_in_a_poll_question_are_not_the_answerers():
+    an = analyze('Asked whether the mayor "has the stamina to serve a second term," 40 percent of voters said no.')
+    q = next(q for q in an.quotes if "stamina to serve" in q.text)
+    assert q.speaker is None

@@ -800,6 +800,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     outer += [(s, e) for s, e, _cue, _subj in phrased]
     reported = [r for r in reported if not any(s <= r[2].idx < e and (s, e) != (r[0], r[1]) for s, e in outer)]
     reported = _nest(reported)
+    _sourceless_frames(found, reported)
     for s, e, cue, subj in reported:
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
@@ -838,6 +839,19 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
                                      and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+
+
+def _sourceless_frames(found: list[Found], reported: list[tuple[int, int, Token, Token | None]]) -> None:
+    """'Asked whether the mayor "has the stamina to serve," 40 percent said no': quoted words inside
+    what a sourceless frame holds are the question's, not said by the subject of the verb after it."""
+    for s, e, cue, subj in reported:
+        if subj is not None:
+            continue
+        for f in found:
+            if f.kind == "partial" and s - 1 <= f.start and f.end <= e + 1 and f.cue is not None \
+                    and f.cue[0] >= e and f.resolved is None:
+                f.subject, f.cue, f.inherit = None, (cue.idx, cue.idx + len(cue.text)), False
+                f.order = f.start
 
 
 def _speech_cue(doc: Doc, f: Found) -> bool:
