@@ -128,3 +128,9 @@ def test_quoted_words_in_a_poll_question_are_not_the_answerers():
     an = analyze('Asked whether the mayor "has the stamina to serve a second term," 40 percent of voters said no.')
     q = next(q for q in an.quotes if "stamina to serve" in q.text)
     assert q.speaker is None
+
+
+def test_cue_joined_to_a_reported_clause_about_a_thing_speaks_for_the_reporter():
+    an = analyze("Minister Oren Sato predicted that the harbour economy would recover by spring "
+                 "and praised the dock workers for their patience.")
+    assert _speaker(an, "the dock workers for their patience") == "Oren Sato"

@@ -192,9 +192,20 @@ def _reporter(head: Token) -> Token | None:
     if head.dep_ != "ccomp" or head.head is head or not _is_cue(head.head):
         return None
     inner = next((t for t in head.children if t.dep_ == "nsubj"), None)
-    if inner is None or inner.pos_ != "PRON" or inner.lower_ in RELATIVE:
+    if inner is None or inner.lower_ in RELATIVE or not (inner.pos_ == "PRON" or _no_speaker(inner)):
         return None
     return _subject(head.head)
+
+
+def _no_speaker(noun: Token) -> bool:
+    """'Mr. Putin forecast that the slumping economy would rebound and praised ...': a common noun
+    that names no one (no entity, source, organisation or role noun) does not speak."""
+    if noun.pos_ != "NOUN" or noun.ent_type_:
+        return False
+    lemma = noun.lemma_.lower()
+    cues = load_lexicon("cues")
+    return lemma not in cues["source_nouns"] and noun.lower_ not in cues["source_nouns"] \
+        and lemma not in cues["org_nouns"] and not roles_in([noun.lower_, lemma])[0]
 
 
 def _left_name(verb: Token) -> Token | None:
