@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from .discourse import Discourse, Resolved, roles_in
 from .frames import framed, frames, sourceless_passive
 from .lexicon import load_lexicon
+from .phrase_cues import phrase_cues
 
 OPENERS = "“«„‟"
 RELATIVE = frozenset({"who", "which", "that", "whom", "whose", "what", "whoever", "it", "there"})
@@ -42,6 +43,16 @@ STRAIGHT = '"'
 def _cues() -> tuple[dict[str, str], frozenset[str]]:
     c = load_lexicon("cues")
     return c["verbs"], frozenset(c["need_clause"])
+
+
+@lru_cache(maxsize=None)
+def _cues_extra(key: str) -> frozenset[str]:
+    return frozenset(load_lexicon("cues").get(key, ()))
+
+
+@lru_cache(maxsize=1)
+def _object_control() -> frozenset[str]:
+    return frozenset(load_lexicon("cues")["object_control"])
 
 
 @dataclass
@@ -150,14 +161,51 @@ def _subject(verb: Token) -> Token | None:
             for p in a.children:
                 if p.dep_ == "pobj":
                     return p
+    if verb.dep_ == "xcomp" and verb.head is not verb:
+        # "led the chairman to declare ...", "forcing candidates to scramble ...": the object acts
+        obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+        if obj is not None and verb.head.lemma_.lower() in _object_control():
+            return obj
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
-        return _outer_speaker(verb) or _subject(verb.head)
+        return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
+    # "He went on to say ...", "called reporters in to announce ...": an infinitive hung on the
+    # verb as an adverbial clause has the subject of that verb
+    if verb.dep_ == "advcl" and verb.tag_ == "VB" and verb.head is not verb and verb.head.lemma_.lower() in _cues_extra("infinitive_heads") \
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return _subject(verb.head)
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
-        return _outer_speaker(verb) or _subject(verb.head)
+        return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
+    # "X issued a statement saying ...": the participle speaks for who issued the statement
+    if verb.tag_ == "VBG" and verb.dep_ == "acl" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB" \
+            and _cues()[0].get(verb.lemma_.lower()) == "speech":
+        return _subject(verb.head.head)
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
     return None
+
+
+def _reporter(head: Token) -> Token | None:
+    """'He said that he would offer a prayer but did not suggest ...': a cue joined to a clause that
+    someone reports, whose subject is a pronoun, speaks for the one who reports it (the outer
+    mention, which PolNeAR marks as the source)."""
+    if head.dep_ != "ccomp" or head.head is head or not _is_cue(head.head):
+        return None
+    inner = next((t for t in head.children if t.dep_ == "nsubj"), None)
+    if inner is None or inner.lower_ in RELATIVE or not (inner.pos_ == "PRON" or _no_speaker(inner)):
+        return None
+    return _subject(head.head)
+
+
+def _no_speaker(noun: Token) -> bool:
+    """'Mr. Putin forecast that the slumping economy would rebound and praised ...': a common noun
+    that names no one (no entity, source, organisation or role noun) does not speak."""
+    if noun.pos_ != "NOUN" or noun.ent_type_:
+        return False
+    lemma = noun.lemma_.lower()
+    cues = load_lexicon("cues")
+    return lemma not in cues["source_nouns"] and noun.lower_ not in cues["source_nouns"] \
+        and lemma not in cues["org_nouns"] and not roles_in([noun.lower_, lemma])[0]
 
 
 def _left_name(verb: Token) -> Token | None:
@@ -268,6 +316,43 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
+def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Token | None]:
+    """'Polls fared better - Lena Vosk: "..."', 'Vosk: "..." Marek: "..."': a name set right before
+    the colon that opens a quote, after a dash, a sentence or the paragraph start, is its speaker."""
+    i = qs - 1
+    while i > 0 and text[i - 1] in " " + OPENERS + STRAIGHT:
+        i -= 1
+    if i <= 0 or text[i - 1] != ":":
+        return None, None
+    colon = i - 1
+    end = colon
+    while end > 0 and text[end - 1] == " ":
+        end -= 1
+    name = next((e for e in ents if e.end_char == end and len(e) <= 5), None)
+    if name is None:
+        return None, None
+    k = name.start - 1
+    while k >= 0 and doc[k].is_space and "\n" not in doc[k].text:
+        k -= 1
+    if k >= 0 and not (doc[k].is_space or doc[k].text in ("-", "—", "–", "--", ".", "?", "!", "”", '"', "''")):
+        return None, None  # 'said of Mr. Rubio: "..."': the name is what the quote is about
+    return _token_at(doc, colon), name.root
+
+
+def _relayed(doc: Doc, qs: int, qe: int, cue: Token | None, subj: Token | None,
+             quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
+    """'"...," the senator said, according to the Herald': the outlet that relays the words is
+    the source PolNeAR annotates (the nested attribution is one, with the outermost source)."""
+    if cue is None or cue.lower_ == "according":
+        return cue, subj
+    acc = _according(cue.sent, qs, qe)
+    if acc is None or any(s - 1 <= acc.idx < e + 1 for s, e, _ in quotes):
+        return cue, subj
+    # only after the cue: 'According to the ministry, the minister insisted on "..."' stays the minister's
+    according = next((t for t in cue.sent if t.lower_ == "according" and t.i > cue.i and not qs <= t.idx < qe), None)
+    return (according, acc) if according is not None else (cue, subj)
+
+
 def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
     """'"...," Ramos, 58, told AFP': the name between a closing mark and a cue the parser left
     without a subject (it made the name a conjunct of the quoted clause); '"Meh," wrote a reader':
@@ -294,6 +379,9 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
     at = _token_at(doc, j) if j < len(text) else None
     if at is not None and (text[qe - 1:qe] in (",", "?", "!") or text[j:j + 1] == ","):
         after = [t for t in doc[at.i: at.i + 12] if not t.is_space]
+        # '"...?"' closing its paragraph: the next paragraph's verb is not its attribution
+        if after and "\n" in text[qe:after[0].idx]:
+            after = []
         for t in after[:6]:
             if inside(t) or t.text in (".", "!", "?", ";"):
                 break
@@ -314,6 +402,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                     subj = _subject(t)
                     if subj is not None and not inside(subj) and subj.lower_ not in RELATIVE:
                         return t, subj
+                    if subj is not None and subj.lower_ in ("what", "which", "that") and t.dep_ in ("pcomp", "pobj"):
+                        continue  # 'Clinton apologized for what happened: "..."': the verb before it
                     break
     # 'Romney attacked "the greed, the showing off"': the verb whose object holds the quote
     first = _token_at(doc, qs)
@@ -569,6 +659,31 @@ def _content_end(head: Token) -> Token:
     return end
 
 
+def _nest(reported: list[tuple[int, int, Token, Token | None]]) -> list[tuple[int, int, Token, Token | None]]:
+    """'Koul said the council plans to ...': an attribution (not a speech verb) whose cue sits in the
+    clause a speech or belief cue reports, through complement clauses only, belongs to that outer
+    content, which runs on to its end (PolNeAR gives each word one attribution, the outermost)."""
+    verbs, _ = _cues()
+    by_cue = {r[2].i: k for k, r in enumerate(reported)}
+    out = list(reported)
+    dropped = set()
+    for k, (s, e, cue, _subj) in enumerate(reported):
+        child = cue
+        for a in cue.ancestors:
+            if child.dep_ not in ("ccomp", "xcomp"):
+                break  # "said he makes ... and questioned ...": a second attribution of its own
+            j = by_cue.get(a.i)
+            if j is not None and j != k and j not in dropped:
+                os_, oe, ocue, osubj = out[j]
+                if os_ <= s and verbs.get(ocue.lemma_.lower()) in ("speech", "belief") \
+                        and verbs.get(cue.lemma_.lower()) != "speech":
+                    out[j] = (os_, max(oe, e), ocue, osubj)
+                    dropped.add(k)
+                break
+            child = a
+    return [r for k, r in enumerate(out) if k not in dropped]
+
+
 def _relative_speaker(subj: Token) -> Token | None:
     """The antecedent of a relative "who" that speaks: "the senator, who said ..."."""
     verb = subj.head
@@ -642,10 +757,14 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     paras = paragraphs(text)
     para_of = lambda c: next(((s, e) for s, e in paras if s <= c <= e), (0, len(text)))  # noqa: E731
     spans = quote_spans(text)
+    ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG")]
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
-        cue, subj = _attribution(doc, qs, qe, spans, text)
+        cue, subj = _colon_name(doc, qs, text, ents)
+        if subj is None:
+            cue, subj = _attribution(doc, qs, qe, spans, text)
+            cue, subj = _relayed(doc, qs, qe, cue, subj, spans)
         if subj is None:
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
@@ -676,13 +795,23 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     reported += list(_colon_lines(doc, paras))
     cues_taken = {r[2].i for r in reported}
     for r in framed(doc, _subject, _content_end):
-        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0]) for s, e, *_ in reported):
+        # a sourceless passive frame whose words hold another attribution's cue is the outer one
+        # ('Asked if she believed ...'); not "seem" ('he seemed to indicate he knows ...' is his)
+        outer_ask = r[2].lemma_.lower() not in frames()[1]
+        if r[2].i not in cues_taken and not any(min(r[1], e) - max(r[0], s) > 0.5 * (r[1] - r[0])
+                                                and not (outer_ask and r[0] <= c.idx < r[1]) for s, e, c, _ in reported):
             reported.append(r)
+    # 'made it clear that he felt ...': a multiword cue is the outer attribution of its clause
+    phrased = [r for r in phrase_cues(doc, _subject, _content_end) if r[2].i not in cues_taken]
+    reported += phrased
     # a cue inside what another cue reports is part of that content, not a new attribution:
     # "X will insist that ..., the spokeswoman said" is the spokeswoman's statement
     verbs, _ = _cues()
-    outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) == "speech"]
+    outer = [(s, e) for s, e, cue, _ in reported if cue.lower_ == "according" or verbs.get(cue.lemma_.lower()) in ("speech", "belief")]
+    outer += [(s, e) for s, e, _cue, _subj in phrased]
     reported = [r for r in reported if not any(s <= r[2].idx < e and (s, e) != (r[0], r[1]) for s, e in outer)]
+    reported = _nest(reported)
+    _sourceless_frames(found, reported)
     for s, e, cue, subj in reported:
         covered = sum(max(0, min(e, qe) - max(s, qs)) for qs, qe in direct)
         if covered >= 0.6 * (e - s) or any(abs(s - f.start) <= 2 and abs(e - f.end) <= 2 for f in found):
@@ -713,14 +842,35 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             f.speaker = chains[f.chain]
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
-            prev = [g for g in found[:i] if g.speaker is not None and g.kind != "indirect"]
-            if prev and f.start - prev[-1].end < 600 and _para_gap(paras, prev[-1].end, f.start) <= 1:
+            prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g))]
+            if prev and f.start - prev[-1].end < 1200 and _para_gap(paras, prev[-1].end, f.start) <= 2:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
                                      and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+
+
+def _sourceless_frames(found: list[Found], reported: list[tuple[int, int, Token, Token | None]]) -> None:
+    """'Asked whether the mayor "has the stamina to serve," 40 percent said no': quoted words inside
+    what a sourceless frame holds are the question's, not said by the subject of the verb after it."""
+    for s, e, cue, subj in reported:
+        if subj is not None:
+            continue
+        for f in found:
+            if f.kind == "partial" and s - 1 <= f.start and f.end <= e + 1 and f.cue is not None \
+                    and f.cue[0] >= e and f.resolved is None:
+                f.subject, f.cue, f.inherit = None, (cue.idx, cue.idx + len(cue.text)), False
+                f.order = f.start
+
+
+def _speech_cue(doc: Doc, f: Found) -> bool:
+    """Is f's cue a speech verb of a main clause ('..., Ms. Vosk noted'), not an aside on another
+    attribution ('said Mr. Hale, who noted that ...', 'said Vosk, as she called for ...')?"""
+    cue = _token_at(doc, f.cue[0]) if f.cue is not None else None
+    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech" and cue.dep_ != "relcl" \
+        and not (cue.dep_ == "advcl" and any(c.dep_ == "mark" for c in cue.children))
 
 
 SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
@@ -765,7 +915,7 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
     ante = _relative_speaker(subj)
     if ante is not None:
         r = disc.resolve(ante)
-        if r is None and (ante.lower_ in GROUP_WORDS or ante.pos_ in ("NOUN", "DET", "NUM", "ADJ")):
+        if r is None:
             r = disc.unnamed(ante)  # "those who said ...", "some who warned ...": the unnamed group speaks
         return Resolved(r.actor, subj.idx, subj.idx + len(subj.text), subj.text) if r is not None else None
     if subj.lower_ in ("i", "we") and not any(s - 1 <= subj.idx < e + 1 for s, e, _ in spans):
@@ -780,7 +930,7 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
             subj.pos_ in ("DET", "NUM", "NOUN", "ADJ") or subj.lower_ in GROUP_WORDS):
         # "Many said ...", "Six in 10 say ...", "Some argue ...": an unnamed group
         return disc.unnamed(subj)
-    if r is None and subj.lower_ in ("he", "she", "they"):
+    if r is None and subj.lower_ in ("he", "she", "they", "it", "who", "which", "that", "this", "one"):
         # a pronoun whose antecedent we cannot find: the speaker is the one it names, marked unresolved
         r = disc.unnamed(subj)
         r.actor.name = f"{subj.lower_} (unresolved)"
