@@ -339,20 +339,6 @@ def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token |
     return _token_at(doc, colon), name.root
 
 
-def _relayed(doc: Doc, qs: int, qe: int, cue: Token | None, subj: Token | None,
-             quotes: list[tuple[int, int, int | None]]) -> tuple[Token | None, Token | None]:
-    """'"...," the senator said, according to the Herald': the outlet that relays the words is
-    the source PolNeAR annotates (the nested attribution is one, with the outermost source)."""
-    if cue is None or cue.lower_ == "according":
-        return cue, subj
-    acc = _according(cue.sent, qs, qe)
-    if acc is None or any(s - 1 <= acc.idx < e + 1 for s, e, _ in quotes):
-        return cue, subj
-    # only after the cue: 'According to the ministry, the minister insisted on "..."' stays the minister's
-    according = next((t for t in cue.sent if t.lower_ == "according" and t.i > cue.i and not qs <= t.idx < qe), None)
-    return (according, acc) if according is not None else (cue, subj)
-
-
 def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
     """'"...," Ramos, 58, told AFP': the name between a closing mark and a cue the parser left
     without a subject (it made the name a conjunct of the quoted clause); '"Meh," wrote a reader':
@@ -764,7 +750,6 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         cue, subj = _colon_name(doc, qs, text, ents)
         if subj is None:
             cue, subj = _attribution(doc, qs, qe, spans, text)
-            cue, subj = _relayed(doc, qs, qe, cue, subj, spans)
         if subj is None:
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
