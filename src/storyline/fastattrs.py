@@ -22,7 +22,6 @@ from functools import lru_cache
 from typing import Any
 
 import numpy
-
 from spacy.attrs import DEP, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.errors import Errors
 from spacy.language import Language
