@@ -178,8 +178,7 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
     """Mark the copied paragraphs of one article; returns the other articles whose paragraphs
     it re-marked (as copies of this earlier original)."""
     recopied: set[str] = set()
-    if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
-        return recopied
+    first = True
 
     def rank(a: str, pub: str | None = None) -> tuple[str, str]:
         if pub is None and a != aid:
@@ -196,6 +195,13 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
         sh = sorted(shingles(para))
         if not sh:
             continue
+        # already marked (a pass redone after a crash) if its first paragraph's shingles are stored:
+        # a pass stores all of an article's or none; a primary-key lookup, where a lookup by
+        # article_id alone would read the whole table
+        if first and db.execute("SELECT 1 FROM paragraph_shingles WHERE hash=? AND article_id=? AND start=?",
+                                (sh[0], aid, s)).fetchone():
+            return recopied
+        first = False
         # the earliest holders of each shingle: enough to find the original of a paragraph
         # reprinted a thousand times, at a bounded cost per paragraph
         matches: Counter[tuple[str, int]] = Counter()
