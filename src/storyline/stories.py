@@ -30,6 +30,8 @@ import math
 import re
 import sqlite3
 from collections import Counter, defaultdict
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 from .errors import StoreError
@@ -153,8 +155,10 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
     since = story_views.mark(db)
     with db:
         recopied: set[str] = set()
+        shared: dict[int, list[tuple[str, int]]] = {}  # see _mark_copies
         for r in rows:
-            recopied |= _mark_copies(db, r["id"], r["text"], r["published"])
+            recopied |= _mark_copies(db, r["id"], r["text"], r["published"], shared)
+        shared.clear()
         touched: set[str] = set()
         for r in rows:
             if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
@@ -174,9 +178,18 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
         db.execute("ANALYZE")
 
 
-def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> set[str]:
+def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None,
+                 shared: dict[int, list[tuple[str, int]]] | None = None) -> set[str]:
     """Mark the copied paragraphs of one article; returns the other articles whose paragraphs
-    it re-marked (as copies of this earlier original)."""
+    it re-marked (as copies of this earlier original).
+
+    ``shared`` (kept by the caller across the articles of a pass) remembers the earliest
+    ``HOLDERS`` holders (article, paragraph start) of every shingle found already held: rows are
+    only ever added to ``paragraph_shingles``, each with a larger rowid than all before, so those
+    change only by the holders added since, which this function appends as it stores them. A
+    repeated paragraph's shingles are read from SQLite once a pass, not once for every article
+    repeating them; a shingle no one holds yet (most of them) is not kept."""
+    shared = {} if shared is None else shared
     recopied: set[str] = set()
     first = True
 
@@ -204,13 +217,20 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
         first = False
         # the earliest holders of each shingle: enough to find the original of a paragraph
         # reprinted a thousand times, at a bounded cost per paragraph
-        matches: Counter[tuple[str, int]] = Counter()
-        for i in range(0, len(sh), 200):
-            part = sh[i:i + 200]
-            one = f"SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid LIMIT {HOLDERS})"
-            sql = " UNION ALL ".join([one] * len(part))
-            matches.update((r[0], r[1]) for r in db.execute(sql, part))
+        unread = [h for h in sh if h not in shared]
+        for i in range(0, len(unread), 200):
+            part = unread[i:i + 200]
+            one = (f"SELECT * FROM (SELECT hash, article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid "
+                   f"LIMIT {HOLDERS})")
+            for h, rows in groupby(db.execute(" UNION ALL ".join([one] * len(part)), part), key=itemgetter(0)):
+                shared[h] = [(r[1], r[2]) for r in rows]
+        matches: Counter[tuple[str, int]] = Counter(chain.from_iterable(shared[h] for h in sh if h in shared))
         db.executemany("INSERT OR IGNORE INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
+        # none of this article's shingles was stored (see above) and its paragraphs start apart
+        for h in sh:
+            held = shared.get(h)
+            if held is not None and len(held) < HOLDERS:
+                held.append((aid, s))
         copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)
         if not copies:
             continue
