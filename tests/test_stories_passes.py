@@ -14,6 +14,9 @@ WIRE = ("The ferry line between Orlen and the Sable Islands has run at half its 
 REWORDED = ("Island councillors have asked the regional assembly to lend the operator the money, a "
             "request the assembly turned down twice last year and has promised to look at again in May.")
 
+PLACES = ("Arnholt", "Brisbay", "Carrow", "Dunmere", "Eskfield", "Farrowby", "Glenhaven", "Holloway", "Inchbrook",
+          "Jarrow", "Kelderby", "Lanmouth", "Marrowick", "Northolt", "Ormskirk", "Pellingham", "Quarryton")
+
 
 def _articles(n: int) -> list[tuple[str, str, str]]:
     out = []
@@ -21,7 +24,10 @@ def _articles(n: int) -> list[tuple[str, str, str]]:
         lead = (f"ORLEN ({i}) - Report number {i} on the ferry line tells of passengers number {i} who "
                 f"waited {i % 7 + 2} hours on the quay of harbour {i} for a boat that did not come.")
         reworded = REWORDED.replace("twice", "two times") if i % 3 else REWORDED
-        paras = [lead, WIRE] + ([reworded] if i % 2 else [])
+        # places named by some reports and not others: terms of every document frequency, so which
+        # 40 terms are an article's strongest depends on the frequencies
+        places = " and ".join(PLACES[(i * k) % len(PLACES)] for k in range(1, 2 + i % 9))
+        paras = [lead, WIRE, f"Boats were also late at {places}."] + ([reworded] if i % 2 else [])
         # publication dates out of ingestion order, so later reports become the originals of earlier ones
         day = 28 - (i * 11) % 27
         out.append((f"ferry-{i:02d}", f"2025-03-{day:02d}", "\n\n".join(paras)))
@@ -58,3 +64,33 @@ def test_copy_marks_with_shingles_kept_across_a_pass_equal_those_read_each_time(
     assert con.execute("SELECT max(n) FROM (SELECT count(*) AS n FROM paragraph_shingles GROUP BY hash)"
                        ).fetchone()[0] > stories.HOLDERS
     con.close()
+
+
+def _assigned(path: str, kept: bool, arts: list[tuple[str, str, str]]) -> tuple[list, ...]:
+    st = Store(path)
+    db = st.db
+    one = stories._Kept(db) if kept else None
+    for aid, published, text in sorted(arts, key=lambda a: (a[1], a[0])):
+        stories._assign(db, aid, text[:40], text, published, one)
+    db.commit()
+    out = tuple(db.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall()
+                for t in ("stories", "story_articles", "story_terms", "term_df"))
+    st.close()
+    return out
+
+
+def test_story_assignment_with_vectors_kept_across_a_pass_equals_reading_them_each_time(tmp_path):
+    # three subjects, two of them in the same weeks (and sharing a few words), so articles have
+    # several candidate stories
+    docks = [(f"dock-{i}", f"2025-03-{3 + i % 20:02d}",
+              (f"Dockworkers at Kettle Bay walked out over night shifts and pay; their leader Mara Quill "
+              f"addressed {i} colleagues at the union hall.")) for i in range(30)]
+    votes = [(f"vote-{i}", f"2025-05-{1 + i:02d}",
+              (f"Sable Islands voters elect council number {i} in May; the turnout was {40 + i} percent, "
+              "the returning officer said.")) for i in range(12)]
+    arts = _articles(40) + docks + votes
+    kept = _assigned(str(tmp_path / "kept.db"), True, arts)
+    fresh = _assigned(str(tmp_path / "fresh.db"), False, arts)
+    assert kept == fresh
+    stories_, members, _, _ = kept
+    assert 2 < len(stories_) < len(members)  # stories were joined, not one per article
