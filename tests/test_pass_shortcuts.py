@@ -1,9 +1,9 @@
-"""The cross-article stories step gives the same store when it keeps what it read across the
-articles of a pass as when it reads everything again for each article (regression tests for the
-shortcuts taken for speed, issue 7)."""
+"""The cross-article steps give the same store when they keep what they read across the articles
+of a pass as when they read everything again for each article (regression tests for the shortcuts
+taken for speed, issue 7)."""
 import sqlite3
 
-from storyline import stories
+from storyline import statements, stories
 from storyline.store import Store
 
 # our own fictional paragraphs: one reprinted by far more outlets than stories.HOLDERS, one
@@ -94,3 +94,46 @@ def test_story_assignment_with_vectors_kept_across_a_pass_equals_reading_them_ea
     assert kept == fresh
     stories_, members, _, _ = kept
     assert 2 < len(stories_) < len(members)  # stories were joined, not one per article
+
+
+SAYINGS = ["We will keep the ferry running every day of the winter, whatever the weather brings us",
+           "The islands cannot wait another year for a boat that the operator keeps promising to them",
+           "No passenger will be left on the quay while there is a single seat free on the morning boat"]
+
+
+def _statements(path: str, kept: bool, monkeypatch) -> tuple[list, list]:
+    st = Store(path)
+    db = st.db
+    for who, kind in (("s1", "person"), ("s2", "person"), ("s3", "unnamed_source")):
+        db.execute("INSERT INTO actors (id, name, kind, roles, aliases) VALUES (?,?,?,'[]','[]')", (who, who, kind))
+    batches = []
+    for p in range(2):  # two passes: quotes of the second join the statements of the first
+        batch = []
+        for i in range(12):
+            aid = f"a{p}-{i:02d}"
+            words = SAYINGS[i % 3].split()
+            text = " ".join(words if i % 4 else words[2:12])  # whole, or a partial quote
+            speaker = (None, "s1", "s2", "s3")[i % 4] if i % 3 == 0 else ("s1", "s2", "s3")[i % 3]
+            db.execute("INSERT INTO quotes (id, article_id, kind, start, \"end\", text, speaker_id) VALUES (?,?,?,?,?,?,?)",
+                       (f"q{p}-{i:02d}", aid, "direct" if i % 2 else "indirect", 10, 10 + len(text), text, speaker))
+            batch.append(aid)
+        batches.append(batch)
+    db.commit()
+    if not kept:  # every trigram and holder read again for every quote
+        one = statements._candidates
+        monkeypatch.setattr(statements, "_candidates", lambda db_, hashes, own, seen=None: one(db_, hashes, own))
+    for batch in batches:
+        statements.aggregate(st, batch)
+    monkeypatch.undo()
+    out = (db.execute("SELECT * FROM statements ORDER BY id").fetchall(),
+           db.execute("SELECT * FROM statement_quotes ORDER BY quote_id").fetchall())
+    st.close()
+    return out
+
+
+def test_statements_with_trigram_answers_kept_across_a_pass_equal_reading_them_each_time(tmp_path, monkeypatch):
+    kept = _statements(str(tmp_path / "kept.db"), True, monkeypatch)
+    fresh = _statements(str(tmp_path / "fresh.db"), False, monkeypatch)
+    assert kept == fresh
+    rows, members = kept
+    assert 3 <= len(rows) < len(members)
