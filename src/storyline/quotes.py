@@ -16,6 +16,7 @@ order so that "he said" and "the source said" refer to who was speaking before.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,6 +38,7 @@ TIED = frozenset({"until", "because", "since", "if", "unless", "before", "after"
 CLOSERS = "”»"
 ASIDE = frozenset({"which", "who", "whom", "whose", "when", "where"})
 STRAIGHT = '"'
+_MARK = re.compile("[" + re.escape(OPENERS + CLOSERS + STRAIGHT) + "]")  # any quotation mark
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +95,7 @@ def quote_spans(text: str) -> list[tuple[int, int, int | None]]:
     chain: int | None = None
     for n, (ps, pe) in enumerate(paras):
         cur: int | None = None
-        marks = [i for i in range(ps, pe) if text[i] in OPENERS + CLOSERS + STRAIGHT]
+        marks = [m.start() for m in _MARK.finditer(text, ps, pe)]
         for i in marks:
             c = text[i]
             prev = text[i - 1] if i > ps else " "

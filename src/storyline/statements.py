@@ -93,17 +93,34 @@ def gram_hash(gram: tuple[str, ...]) -> int:
     return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big", signed=True)
 
 
-def _candidates(db: Any, hashes: list[int], own: str) -> list[str]:
+class _Seen:
+    """Answers of ``quote_grams`` kept while it does not change (the matching of a pass's new
+    quotes): which trigrams are rare, and the quotes holding a set of trigrams (a quote reprinted
+    word for word by several reports has the same set)."""
+
+    def __init__(self) -> None:
+        self.rare: dict[int, bool] = {}
+        self.holders: dict[tuple[int, ...], list[str]] = {}
+
+
+def _candidates(db: Any, hashes: list[int], own: str, seen: _Seen | None = None) -> list[str]:
     """Quotes sharing at least ``MIN_SHARED`` of these trigrams, those held by more than ``COMMON``
     quotes left out ("said that the" tells nothing); counted by SQLite, not in Python."""
-    rare = [h for h in hashes if db.execute("SELECT count(*) FROM (SELECT 1 FROM quote_grams WHERE hash=? LIMIT ?)",
-                                            (h, COMMON + 1)).fetchone()[0] <= COMMON]
-    out: list[str] = []
-    for k in range(0, len(rare), 500):
-        part = rare[k:k + 500]
-        marks = ",".join("?" * len(part))
-        out += [r[0] for r in db.execute(f"SELECT quote_id FROM quote_grams WHERE hash IN ({marks}) "
-                                         "GROUP BY quote_id HAVING count(*) >= ?", (*part, MIN_SHARED))]
+    seen = _Seen() if seen is None else seen
+    for h in hashes:
+        if h not in seen.rare:
+            seen.rare[h] = db.execute("SELECT count(*) FROM (SELECT 1 FROM quote_grams WHERE hash=? LIMIT ?)",
+                                      (h, COMMON + 1)).fetchone()[0] <= COMMON
+    rare = tuple(h for h in hashes if seen.rare[h])
+    out = seen.holders.get(rare)
+    if out is None:
+        out = []
+        for k in range(0, len(rare), 500):
+            part = rare[k:k + 500]
+            marks = ",".join("?" * len(part))
+            out += [r[0] for r in db.execute(f"SELECT quote_id FROM quote_grams WHERE hash IN ({marks}) "
+                                             "GROUP BY quote_id HAVING count(*) >= ?", (*part, MIN_SHARED))]
+        seen.holders[rare] = out
     return sorted(o for o in out if o != own)
 
 
@@ -120,9 +137,10 @@ def aggregate(store: Store, article_ids: list[str]) -> None:
     if not new:
         return
     grams = {q.id: trigrams(q.text) for q in new}
+    hashes = {q.id: [gram_hash(g) for g in grams[q.id]] for q in new}
     with db:
-        db.executemany("INSERT OR IGNORE INTO quote_grams VALUES (?,?)",
-                       [(gram_hash(g), q.id) for q in new for g in grams[q.id]])
+        db.executemany("INSERT OR IGNORE INTO quote_grams VALUES (?,?)", [(h, q.id) for q in new for h in hashes[q.id]])
+    seen = _Seen()  # quote_grams stays as it is while the new quotes are matched
     by_id = {q.id: q for q in new}
     parent: dict[str, str] = {}
 
@@ -143,7 +161,7 @@ def aggregate(store: Store, article_ids: list[str]) -> None:
     in_statement: dict[str, str | None] = {}
     touched: set[str] = set()
     for q in new:
-        others = _candidates(db, [gram_hash(g) for g in grams[q.id]], q.id)
+        others = _candidates(db, hashes[q.id], q.id, seen)
         unknown = sorted(set(others) - in_statement.keys())
         for k in range(0, len(unknown), 500):
             part = unknown[k:k + 500]

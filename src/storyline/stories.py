@@ -30,6 +30,9 @@ import math
 import re
 import sqlite3
 from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
 
 from .errors import StoreError
@@ -153,13 +156,18 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
     since = story_views.mark(db)
     with db:
         recopied: set[str] = set()
+        shared: dict[int, list[tuple[str, int]]] = {}  # see _mark_copies
         for r in rows:
-            recopied |= _mark_copies(db, r["id"], r["text"], r["published"])
+            recopied |= _mark_copies(db, r["id"], r["text"], r["published"], shared)
+        shared.clear()
         touched: set[str] = set()
+        done = {a for (a,) in db.execute(f"SELECT article_id FROM story_articles WHERE article_id IN ({q})",
+                                         tuple(article_ids))}
+        kept = _Kept(db)
         for r in rows:
-            if db.execute("SELECT 1 FROM story_articles WHERE article_id=?", (r["id"],)).fetchone():
+            if r["id"] in done:
                 continue
-            sid = _assign(db, r["id"], r["title"], r["text"], r["published"])
+            sid = _assign(db, r["id"], r["title"], r["text"], r["published"], kept)
             touched.add(sid)
             if r["outlet"]:
                 db.execute("INSERT OR IGNORE INTO story_outlets VALUES (?,?)", (sid, r["outlet"]))
@@ -174,12 +182,20 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
         db.execute("ANALYZE")
 
 
-def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None) -> set[str]:
+def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | None,
+                 shared: dict[int, list[tuple[str, int]]] | None = None) -> set[str]:
     """Mark the copied paragraphs of one article; returns the other articles whose paragraphs
-    it re-marked (as copies of this earlier original)."""
+    it re-marked (as copies of this earlier original).
+
+    ``shared`` (kept by the caller across the articles of a pass) remembers the earliest
+    ``HOLDERS`` holders (article, paragraph start) of every shingle found already held: rows are
+    only ever added to ``paragraph_shingles``, each with a larger rowid than all before, so those
+    change only by the holders added since, which this function appends as it stores them. A
+    repeated paragraph's shingles are read from SQLite once a pass, not once for every article
+    repeating them; a shingle no one holds yet (most of them) is not kept."""
+    shared = {} if shared is None else shared
     recopied: set[str] = set()
-    if db.execute("SELECT 1 FROM paragraph_shingles WHERE article_id=? LIMIT 1", (aid,)).fetchone():
-        return recopied
+    first = True
 
     def rank(a: str, pub: str | None = None) -> tuple[str, str]:
         if pub is None and a != aid:
@@ -196,15 +212,29 @@ def _mark_copies(db: sqlite3.Connection, aid: str, text: str, published: str | N
         sh = sorted(shingles(para))
         if not sh:
             continue
+        # already marked (a pass redone after a crash) if its first paragraph's shingles are stored:
+        # a pass stores all of an article's or none; a primary-key lookup, where a lookup by
+        # article_id alone would read the whole table
+        if first and db.execute("SELECT 1 FROM paragraph_shingles WHERE hash=? AND article_id=? AND start=?",
+                                (sh[0], aid, s)).fetchone():
+            return recopied
+        first = False
         # the earliest holders of each shingle: enough to find the original of a paragraph
         # reprinted a thousand times, at a bounded cost per paragraph
-        matches: Counter[tuple[str, int]] = Counter()
-        for i in range(0, len(sh), 200):
-            part = sh[i:i + 200]
-            one = f"SELECT * FROM (SELECT article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid LIMIT {HOLDERS})"
-            sql = " UNION ALL ".join([one] * len(part))
-            matches.update((r[0], r[1]) for r in db.execute(sql, part))
+        unread = [h for h in sh if h not in shared]
+        for i in range(0, len(unread), 200):
+            part = unread[i:i + 200]
+            one = (f"SELECT * FROM (SELECT hash, article_id, start FROM paragraph_shingles WHERE hash=? ORDER BY rowid "
+                   f"LIMIT {HOLDERS})")
+            for h, rows in groupby(db.execute(" UNION ALL ".join([one] * len(part)), part), key=itemgetter(0)):
+                shared[h] = [(r[1], r[2]) for r in rows]
+        matches: Counter[tuple[str, int]] = Counter(chain.from_iterable(shared[h] for h in sh if h in shared))
         db.executemany("INSERT OR IGNORE INTO paragraph_shingles VALUES (?,?,?)", [(h, aid, s) for h in sh])
+        # none of this article's shingles was stored (see above) and its paragraphs start apart
+        for h in sh:
+            held = shared.get(h)
+            if held is not None and len(held) < HOLDERS:
+                held.append((aid, s))
         copies = sorted(k for k, n in matches.items() if n / len(sh) >= COPY_SHARE and k[0] != aid)
         if not copies:
             continue
@@ -241,13 +271,45 @@ def _para_end(db: sqlite3.Connection, aid: str, start: int) -> int:
     return start
 
 
-def _idf(db: sqlite3.Connection, terms_: list[str], n_docs: int) -> dict[str, float]:
-    out = {t: math.log((n_docs + 1) / 1) + 1 for t in terms_}
-    for i in range(0, len(terms_), 500):
-        part = terms_[i:i + 500]
-        for t, df in db.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(part))})", part):
-            out[t] = math.log((n_docs + 1) / (df + 1)) + 1
-    return out
+class _Kept:
+    """What story assignment reads of the store, kept across the articles of one pass: how many
+    articles are in stories, the document frequency of each term looked at, and the centroid of
+    each story looked at (by term, the order SQLite returns them in through the primary key).
+    _assign writes every change to the store and here alike, so what is kept is what a read would
+    answer; it saves reading a candidate story's 80 terms and their frequencies again for every
+    article compared with it."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+        self.members = db.execute("SELECT count(*) FROM story_articles").fetchone()[0]
+        self.df: dict[str, int] = {}
+        self.centroids: dict[str, dict[str, float]] = {}
+
+    def read_df(self, terms_: Iterable[str]) -> None:
+        unread = [t for t in dict.fromkeys(terms_) if t not in self.df]
+        for i in range(0, len(unread), 500):
+            part = unread[i:i + 500]
+            self.df.update((t, 0) for t in part)
+            self.df.update(self.db.execute(f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(part))})",
+                                           part))
+
+    def add_document(self, terms_: list[str]) -> None:
+        self.read_df(terms_)
+        self.db.executemany("INSERT INTO term_df VALUES (?,1) ON CONFLICT(term) DO UPDATE SET df=df+1",
+                            [(t,) for t in terms_])
+        for t in terms_:
+            self.df[t] += 1
+
+    def centroid(self, sid: str) -> dict[str, float]:
+        if sid not in self.centroids:
+            self.centroids[sid] = dict(self.db.execute(
+                "SELECT term, weight FROM story_terms WHERE story_id=? ORDER BY term", (sid,)))
+        return self.centroids[sid]
+
+    def set_centroid(self, sid: str, keep: list[tuple[str, float]]) -> None:
+        self.db.execute("DELETE FROM story_terms WHERE story_id=?", (sid,))
+        self.db.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(sid, t, w) for t, w in keep])
+        self.centroids[sid] = dict(sorted(keep))
 
 
 def _unit(v: dict[str, float]) -> dict[str, float]:
@@ -255,11 +317,13 @@ def _unit(v: dict[str, float]) -> dict[str, float]:
     return {k: x / n for k, x in v.items()}
 
 
-def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, published: str | None) -> str:
+def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, published: str | None,
+            kept: _Kept | None = None) -> str:
+    kept = _Kept(db) if kept is None else kept
     tf = terms(title, text)
-    n_docs = db.execute("SELECT count(*) FROM story_articles").fetchone()[0] + 1
-    db.executemany("INSERT INTO term_df VALUES (?,1) ON CONFLICT(term) DO UPDATE SET df=df+1", [(t,) for t in tf])
-    idf = _idf(db, list(tf), n_docs)
+    n_docs = kept.members + 1
+    kept.add_document(list(tf))
+    idf = {t: math.log((n_docs + 1) / (kept.df[t] + 1)) + 1 for t in tf}
     vec = dict(sorted(((t, (1 + math.log(c)) * idf[t]) for t, c in tf.items()), key=lambda x: (-x[1], x[0]))[:TOP_TERMS])
     vec = _unit(vec)
     best, best_sim = None, 0.0
@@ -274,15 +338,15 @@ def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, publ
             "GROUP BY st.story_id ORDER BY w DESC, st.story_id LIMIT :n",
             {**{f"t{i}": k for i, k in enumerate(keys)}, "d": published, "plus": f"+{WINDOW_DAYS} days",
              "minus": f"-{WINDOW_DAYS} days", "n": CANDIDATES}).fetchall()
-        for c in cands:
-            cv = _unit({t: w * (math.log((n_docs + 1) / (df + 1)) + 1) for t, w, df in db.execute(
-                "SELECT st.term, st.weight, COALESCE(td.df, 0) FROM story_terms st LEFT JOIN term_df td "
-                "ON td.term=st.term WHERE st.story_id=?", (c[0],))})
+        cents = [(c[0], kept.centroid(c[0])) for c in cands]
+        kept.read_df(t for _, cent in cents for t in cent)
+        for csid, cent in cents:
+            cv = _unit({t: w * (math.log((n_docs + 1) / (kept.df[t] + 1)) + 1) for t, w in cent.items()})
             sim = sum(x * cv.get(t, 0.0) for t, x in vec.items())
             if _DEBUG:
-                print(aid, c[0], round(sim, 3))
-            if sim > best_sim or (sim == best_sim and best is not None and c[0] < best):
-                best, best_sim = c[0], sim
+                print(aid, csid, round(sim, 3))
+            if sim > best_sim or (sim == best_sim and best is not None and csid < best):
+                best, best_sim = csid, sim
     if best is None or best_sim < JOIN_THRESHOLD:
         sid = stable_id("story", aid)
         db.execute("INSERT OR IGNORE INTO stories VALUES (?,?,?,?,?)", (sid, title, "", published, published))
@@ -292,14 +356,13 @@ def _assign(db: sqlite3.Connection, aid: str, title: str | None, text: str, publ
             db.execute("UPDATE stories SET first_date=min(COALESCE(first_date, :d), :d), "
                        "last_date=max(COALESCE(last_date, :d), :d) WHERE id=:s", {"d": published, "s": sid})
     db.execute("INSERT OR REPLACE INTO story_articles VALUES (?,?)", (aid, sid))
+    kept.members += 1  # the caller assigns only articles in no story yet
     # centroid: sum of the members' unit term-frequency vectors, the strongest terms kept
     raw = _unit({t: 1 + math.log(c) for t, c in tf.items() if t in vec})
-    cent = {t: w for t, w in db.execute("SELECT term, weight FROM story_terms WHERE story_id=?", (sid,))}
+    cent = dict(kept.centroid(sid))
     for t, w in raw.items():
         cent[t] = cent.get(t, 0.0) + w
-    keep = sorted(cent.items(), key=lambda x: (-x[1], x[0]))[:CENTROID_TERMS]
-    db.execute("DELETE FROM story_terms WHERE story_id=?", (sid,))
-    db.executemany("INSERT INTO story_terms VALUES (?,?,?)", [(sid, t, w) for t, w in keep])
+    kept.set_centroid(sid, sorted(cent.items(), key=lambda x: (-x[1], x[0]))[:CENTROID_TERMS])
     return sid
 
 
