@@ -382,9 +382,10 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
     """Build again the groups of each (counts, part) key; for a per-day key, only those of the given
     dates (None: every date). The members' keys say which groups they were in, so only those go.
 
-    With ``record``, the claims whose group changed (another group, or the same group with other
-    members, verdict or explanation) go into ``claim_group_changes``, which the story views' refresh
-    reads and empties: only the stories showing those claims are built again."""
+    With ``record``, the claims whose group changed (another group, or the same group with another
+    place, period, verdict or explanation; when only its members changed, the claims that joined or
+    left it) go into ``claim_group_changes``, which the story views' refresh reads and empties: only
+    the stories showing those claims are built again."""
     db = store.db
     for (counts, part), days in sorted(parts.items()):
         rows = db.execute(_MEMBER_SQL, (counts, part)).fetchall()
@@ -403,7 +404,15 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
                 moved = {m.id for m in ms if now.get(m.id) != was[m.id]}
                 for g in groups:
                     row = (g.where, g.period, g.verdict, g.explanation, json.dumps(sorted(m.id for m in g.members)))
-                    if before.get(g.id) != row:
+                    old = before.get(g.id)
+                    if old == row:
+                        continue
+                    if old is not None and old[:4] == row[:4]:
+                        # only its members changed: a story shows the group's fields and its own members,
+                        # so only the claims that joined or left it change a story (a figure joining a
+                        # running total shown by every story of a long conflict changes one story, not all)
+                        moved |= set(json.loads(old[4])) ^ {m.id for m in g.members}
+                    else:
                         moved |= {m.id for m in g.members}
                 db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(i,) for i in sorted(moved)])
             db.executemany("DELETE FROM claim_groups WHERE id=?", [(g,) for g in gone])

@@ -100,6 +100,10 @@ CREATE TABLE IF NOT EXISTS claim_keys (claim_id TEXT PRIMARY KEY, counts TEXT NO
 CREATE INDEX IF NOT EXISTS claim_keys_part ON claim_keys(counts, part);
 CREATE TABLE IF NOT EXISTS claim_group_changes (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
+CREATE TABLE IF NOT EXISTS story_view_parts (story_id TEXT NOT NULL, part TEXT NOT NULL, json TEXT, html TEXT,
+  PRIMARY KEY (story_id, part));
+CREATE TABLE IF NOT EXISTS story_view_stale (story_id TEXT NOT NULL, part TEXT NOT NULL, PRIMARY KEY (story_id, part))
+  WITHOUT ROWID;
 """
 SCHEMA_VERSION = "1"
 
