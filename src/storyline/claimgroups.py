@@ -367,6 +367,28 @@ _MEMBER_SQL = (
     "LEFT JOIN actors ac ON ac.id = c.claimed_by_id WHERE k.counts=? AND k.part=?")
 
 
+def _members_sql(counts: str, part: str, days: set[str | None] | None) -> tuple[str, tuple[Any, ...]]:
+    """The members of a (counts, part) key; of a per-day key only those of ``days``, found through
+    the date indexes instead of reading the whole key (25,000 'released' figures at 100,000
+    articles) to keep a few. A member's date is its as_of, else its article's date (``_DATE``)."""
+    if days is None or not (counts in _lex()["per_day"] or part.partition("|of:")[0] == "day"):
+        return _MEMBER_SQL, (counts, part)
+    dated = sorted(d for d in days if d is not None)
+    q = ",".join("?" * len(dated))
+    subs: list[str] = []
+    args: list[Any] = []
+    if dated:
+        subs.append(f"SELECT id FROM claims WHERE counts=? AND as_of IN ({q})")
+        subs.append(f"SELECT c2.id FROM articles a2 JOIN claims c2 ON c2.article_id=a2.id WHERE a2.published IN ({q}) "
+                    "AND c2.counts=? AND (c2.as_of IS NULL OR c2.as_of='')")
+        args += [counts, *dated, *dated, counts]
+    if None in days:
+        subs.append("SELECT c2.id FROM claims c2 JOIN articles a2 ON a2.id=c2.article_id WHERE c2.counts=? "
+                    "AND (c2.as_of IS NULL OR c2.as_of='') AND a2.published IS NULL")
+        args.append(counts)
+    return _MEMBER_SQL + f" AND c.id IN ({' UNION '.join(subs)})", (counts, part, *args)
+
+
 def _member(r: Any) -> Member:
     source = r["claimant"] or r["outlet"] or f"the report {os.path.basename(r['path'] or '')}"
     scope, _, subset = r["part"].partition("|of:")
@@ -388,7 +410,7 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
     the stories showing those claims are built again."""
     db = store.db
     for (counts, part), days in sorted(parts.items()):
-        rows = db.execute(_MEMBER_SQL, (counts, part)).fetchall()
+        rows = db.execute(*_members_sql(counts, part, days)).fetchall()
         was = {r["id"]: r["group_id"] for r in rows}
         ms = [_member(r) for r in rows]
         if days is not None:

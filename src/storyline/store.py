@@ -102,6 +102,7 @@ CREATE TABLE IF NOT EXISTS claim_group_changes (claim_id TEXT PRIMARY KEY) WITHO
 CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
 CREATE TABLE IF NOT EXISTS story_view_parts (story_id TEXT NOT NULL, part TEXT NOT NULL, json TEXT, html TEXT,
   PRIMARY KEY (story_id, part));
+CREATE INDEX IF NOT EXISTS claims_counts_as_of ON claims(counts, as_of);
 CREATE TABLE IF NOT EXISTS story_view_stale (story_id TEXT NOT NULL, part TEXT NOT NULL, PRIMARY KEY (story_id, part))
   WITHOUT ROWID;
 """
