@@ -103,6 +103,7 @@ CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NU
 CREATE TABLE IF NOT EXISTS story_view_parts (story_id TEXT NOT NULL, part TEXT NOT NULL, json TEXT, html TEXT,
   PRIMARY KEY (story_id, part));
 CREATE INDEX IF NOT EXISTS claims_counts_as_of ON claims(counts, as_of);
+CREATE INDEX IF NOT EXISTS claim_keys_place ON claim_keys(counts, part, "where", group_id);
 CREATE TABLE IF NOT EXISTS story_view_stale (story_id TEXT NOT NULL, part TEXT NOT NULL, PRIMARY KEY (story_id, part))
   WITHOUT ROWID;
 """
