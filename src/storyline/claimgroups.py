@@ -450,6 +450,22 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
 _SAME_AT = re.compile(r" \(([^()]*)\); both cannot be right at the same time, the figures conflict\.$")
 
 
+def _decided_on(store: Any, gid: str, counts: str, part: str, where: str | None, day: str, explanation: str) -> bool:
+    """Do the group's figures of ``day`` alone, judged now, give its stored explanation? Then they
+    conflict on that day (and judge, going through the days in order, stops there), and the names
+    and figures the explanation gives are the current ones (a claimant renamed since is not kept)."""
+    rows = store.db.execute(
+        _MEMBER_SQL + " AND k.group_id=? AND c.id IN (SELECT id FROM claims WHERE counts=? AND as_of=? UNION "
+        "SELECT c2.id FROM articles a2 JOIN claims c2 ON c2.article_id=a2.id WHERE a2.published=? AND c2.counts=? "
+        "AND (c2.as_of IS NULL OR c2.as_of=''))", (counts, part, gid, counts, day, day, counts)).fetchall()
+    ms = [m for m in map(_member, rows) if m.date == day]
+    if len(ms) < 2:
+        return False
+    g = Group(counts, where, part, sorted(ms, key=lambda m: m.id))
+    judge(g)
+    return g.verdict == "conflict" and g.explanation == explanation
+
+
 def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str | None, str | None]]]
                     ) -> list[tuple[str, str]]:
     """Add new figures to a running total already in conflict without reading the total again
@@ -463,7 +479,8 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
       (a date inside a run of figures with no gap wider than ``window_days`` makes no new gap);
     - that group conflicts on one date (``judge`` finds the earliest date with incompatible
       figures of its own; the explanation ends with that date) and the new date is later, so the
-      earliest such date, its figures and so the verdict and explanation stay as they are.
+      earliest such date, its figures and so the verdict and explanation stay as they are; that
+      day's figures are judged again to check it (``_decided_on``, a few rows through the date indexes).
 
     Then only the new claims join the group (its claim ids, their keys, and ``claim_group_changes``
     as ``_regroup`` records a group whose members alone changed). Returns the keys done; the others
@@ -499,7 +516,8 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
                 first, _, last = (period or "").partition("/")
                 same = _SAME_AT.search(explanation or "") if verdict == "conflict" else None
                 if (gwhere == place and first and first <= date <= (last or first) and same
-                        and same[1] != "undated" and date > same[1]):
+                        and same[1] != "undated" and date > same[1]
+                        and _decided_on(store, gid, counts, part, gwhere, same[1], explanation)):
                     joins.setdefault(gid, []).append(cid)
                     break
             else:
