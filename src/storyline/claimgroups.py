@@ -450,20 +450,24 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
 _SAME_AT = re.compile(r" \(([^()]*)\); both cannot be right at the same time, the figures conflict\.$")
 
 
-def _decided_on(store: Any, gid: str, counts: str, part: str, where: str | None, day: str, explanation: str) -> bool:
-    """Do the group's figures of ``day`` alone, judged now, give its stored explanation? Then they
-    conflict on that day (and judge, going through the days in order, stops there), and the names
-    and figures the explanation gives are the current ones (a claimant renamed since is not kept)."""
+def _judged_on(store: Any, gid: str, counts: str, part: str, where: str | None, day: str,
+               joining: Iterable[str] = ()) -> str | None:
+    """The explanation of the group's figures of ``day`` (with the claims ``joining`` it) judged
+    alone, if they conflict. When the group conflicts first on that day, it is the explanation of
+    the whole group: judge goes through the days in order and stops at the first with incompatible
+    figures of its own, naming the day's highest lower bound and lowest upper bound."""
+    extra = sorted(joining)
     rows = store.db.execute(
-        _MEMBER_SQL + " AND k.group_id=? AND c.id IN (SELECT id FROM claims WHERE counts=? AND as_of=? UNION "
-        "SELECT c2.id FROM articles a2 JOIN claims c2 ON c2.article_id=a2.id WHERE a2.published=? AND c2.counts=? "
-        "AND (c2.as_of IS NULL OR c2.as_of=''))", (counts, part, gid, counts, day, day, counts)).fetchall()
+        _MEMBER_SQL + f" AND (k.group_id=? OR k.claim_id IN ({','.join('?' * len(extra))})) AND c.id IN ("
+        "SELECT id FROM claims WHERE counts=? AND as_of=? UNION SELECT c2.id FROM articles a2 JOIN claims c2 "
+        "ON c2.article_id=a2.id WHERE a2.published=? AND c2.counts=? AND (c2.as_of IS NULL OR c2.as_of=''))",
+        (counts, part, gid, *extra, counts, day, day, counts)).fetchall()
     ms = [m for m in map(_member, rows) if m.date == day]
     if len(ms) < 2:
-        return False
+        return None
     g = Group(counts, where, part, sorted(ms, key=lambda m: m.id))
     judge(g)
-    return g.verdict == "conflict" and g.explanation == explanation
+    return g.explanation if g.verdict == "conflict" else None
 
 
 def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str | None, str | None]]]
@@ -478,13 +482,16 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
     - its date lies within the period of a group of its place, so the periods stay as they are
       (a date inside a run of figures with no gap wider than ``window_days`` makes no new gap);
     - that group conflicts on one date (``judge`` finds the earliest date with incompatible
-      figures of its own; the explanation ends with that date) and the new date is later, so the
-      earliest such date, its figures and so the verdict and explanation stay as they are; that
-      day's figures are judged again to check it (``_decided_on``, a few rows through the date indexes).
+      figures of its own; the explanation ends with that date), checked by judging that day's
+      figures again (``_judged_on``, a few rows through the date indexes: a claimant renamed since
+      is not kept), and the new date is not earlier. Days before it are unchanged, and figures added
+      on it only widen its extremes, so the group still conflicts first on that day: a later figure
+      leaves verdict and explanation as they are; one on that day gives the explanation of that
+      day's figures judged with it.
 
     Then only the new claims join the group (its claim ids, their keys, and ``claim_group_changes``
-    as ``_regroup`` records a group whose members alone changed). Returns the keys done; the others
-    are built again by ``_regroup``."""
+    as ``_regroup`` records it: the new claims, and every member when the explanation changed).
+    Returns the keys done; the others are built again by ``_regroup``."""
     db = store.db
     lx = _lex()
     done: list[tuple[str, str]] = []
@@ -508,29 +515,50 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
         groups = [r for k in range(0, len(gids), 500) for r in db.execute(
             'SELECT id, "where", period, verdict, explanation FROM claim_groups WHERE id IN '
             f"({','.join('?' * len(gids[k:k + 500]))})", gids[k:k + 500])]
-        joins: dict[str, list[str]] = {}
+        joins: dict[str, list[tuple[str, str]]] = {}
+        checked: dict[str, bool] = {}
+        decided: dict[str, str] = {}  # the day each joined group first conflicts on
         for cid, where, date in new:
-            place = where or (places[0] if len(places) == 1 else None)
             assert date is not None  # checked above
+            place = where or (places[0] if len(places) == 1 else None)
             for gid, gwhere, period, verdict, explanation in groups:
                 first, _, last = (period or "").partition("/")
                 same = _SAME_AT.search(explanation or "") if verdict == "conflict" else None
-                if (gwhere == place and first and first <= date <= (last or first) and same
-                        and same[1] != "undated" and date > same[1]
-                        and _decided_on(store, gid, counts, part, gwhere, same[1], explanation)):
-                    joins.setdefault(gid, []).append(cid)
+                if not (gwhere == place and first and first <= date <= (last or first) and same
+                        and same[1] != "undated" and date >= same[1]):
+                    continue
+                if gid not in checked:
+                    checked[gid] = _judged_on(store, gid, counts, part, gwhere, same[1]) == explanation
+                if checked[gid]:
+                    joins.setdefault(gid, []).append((cid, date))
+                    decided[gid] = same[1]
                     break
             else:
                 break
         else:
-            with db:
-                for gid, cids in sorted(joins.items()):
-                    members = sorted(json.loads(db.execute("SELECT claim_ids FROM claim_groups WHERE id=?",
-                                                           (gid,)).fetchone()[0]) + cids)
-                    db.execute("UPDATE claim_groups SET claim_ids=? WHERE id=?", (json.dumps(members), gid))
-                    db.executemany("UPDATE claim_keys SET group_id=? WHERE claim_id=?", [(gid, c) for c in cids])
-                db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(c,) for c in sorted(ids)])
-            done.append((counts, part))
+            by_id = {g[0]: g for g in groups}
+            explained: dict[str, str] = {}
+            for gid, cids in joins.items():
+                on_day = [c for c, date in cids if date == decided[gid]]
+                if on_day:
+                    text = _judged_on(store, gid, counts, part, by_id[gid][1], decided[gid], on_day)
+                    if text is None:
+                        break  # cannot be (a day's extremes only widen): built again to be safe
+                    explained[gid] = text
+            else:
+                with db:
+                    moved = set(ids)
+                    for gid, cids in sorted(joins.items()):
+                        members = sorted(json.loads(db.execute("SELECT claim_ids FROM claim_groups WHERE id=?",
+                                                               (gid,)).fetchone()[0]) + [c for c, _ in cids])
+                        text = explained.get(gid, by_id[gid][4])
+                        db.execute("UPDATE claim_groups SET claim_ids=?, explanation=? WHERE id=?",
+                                   (json.dumps(members), text, gid))
+                        if text != by_id[gid][4]:
+                            moved |= set(members)
+                        db.executemany("UPDATE claim_keys SET group_id=? WHERE claim_id=?", [(gid, c) for c, _ in cids])
+                    db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(c,) for c in sorted(moved)])
+                done.append((counts, part))
     return done
 
 
