@@ -231,6 +231,7 @@ def main() -> None:
         "empty_store_seconds": statistics.median(empty),
         "big_store_seconds": statistics.median(big),
         "big_store_max_seconds": max(big),
+        "big_store_each_seconds": [round(t, 3) for t in big],
     }
     res["ratio_big_vs_empty"] = res["big_store_seconds"] / res["empty_store_seconds"]
     print(json.dumps(res, indent=2))

@@ -20,7 +20,7 @@ from storyline import api, synth
 from storyline.store import Store
 
 ORDER_DEPENDENT = {"stories", "story_articles", "story_terms", "story_outlets", "copied_paragraphs", "meta",
-                   "story_views", "story_view_actor_names"}  # views show the stories
+                   "story_views", "story_view_actor_names", "story_view_parts", "story_view_stale"}  # views show the stories
 
 
 @pytest.fixture(scope="module")

@@ -283,3 +283,29 @@ def test_verdict_does_not_depend_on_order(figures, rnd, counts):
     assert (g1.verdict, g1.explanation) == (g2.verdict, g2.explanation)
     if g1.verdict == "agree":  # agree means every two figures are compatible
         assert all(compatible(a, b) for a in members for b in members)
+
+
+def test_members_of_given_days_are_those_the_whole_key_gives(web_db):
+    """A per-day key's members of some days, found through the date indexes, are exactly the
+    members of the whole key whose date is one of those days (dated, undated and unknown days)."""
+    import sqlite3
+
+    from storyline import claimgroups
+
+    db = sqlite3.connect(web_db)
+    db.row_factory = sqlite3.Row
+    try:
+        keys = [(c, p) for c, p in db.execute("SELECT DISTINCT counts, part FROM claim_keys ORDER BY 1, 2")
+                if c in claimgroups._lex()["per_day"] or p.partition("|of:")[0] == "day"]
+        assert keys, "the store should hold figures of a per-day class"
+        tried = 0
+        for counts, part in keys:
+            whole = db.execute(claimgroups._MEMBER_SQL, (counts, part)).fetchall()
+            dates = sorted({r["date"] for r in whole}, key=lambda d: d or "")
+            for days in [{d} for d in dates] + [set(dates), {None}, {"2099-01-01"}, {dates[0], None}]:
+                got = db.execute(*claimgroups._members_sql(counts, part, days)).fetchall()
+                assert sorted(map(tuple, got)) == sorted(tuple(r) for r in whole if r["date"] in days), (counts, days)
+                tried += 1
+        assert tried >= 5
+    finally:
+        db.close()

@@ -22,6 +22,14 @@ def _fresh(db_path: str, sid: str) -> dict:
         db.close()
 
 
+def _stored(db_path: str, sid: str) -> str | None:
+    db = queries.connect(db_path)
+    try:
+        return story_views.stored_json(db, sid)
+    finally:
+        db.close()
+
+
 def _story_ids(db_path: str) -> list[str]:
     con = sqlite3.connect(db_path)
     try:
@@ -192,8 +200,8 @@ def test_a_later_pass_refreshes_other_stories_it_changes(tmp_path, link):
     con = sqlite3.connect(db)
     halsey = con.execute("SELECT story_id FROM story_articles WHERE article_id=(SELECT id FROM articles "
                          "WHERE path='halsey-1')").fetchone()[0]
-    before = con.execute("SELECT view FROM story_views WHERE story_id=?", (halsey,)).fetchone()[0]
     con.close()
+    before = _stored(db, halsey)
     body = "Fishermen in Halsey moved their boats to the next bay."
     early = (_art(9, "Reed Wire", "2025-05-01", "Thursday", body, position=None) if link == "copied paragraph" else
              _art(9, "Reed Wire", "2025-05-01", "Thursday", body, background=OTHER_BACKGROUND,
@@ -204,8 +212,8 @@ def test_a_later_pass_refreshes_other_stories_it_changes(tmp_path, link):
     sources = {r[0] for r in con.execute("SELECT a.path FROM copied_paragraphs c JOIN articles a "
                                          "ON a.id=c.source_article_id")}
     statements = [json.loads(r[0]) for r in con.execute("SELECT quote_ids FROM statements")]
-    after = con.execute("SELECT view FROM story_views WHERE story_id=?", (halsey,)).fetchone()[0]
     con.close()
+    after = _stored(db, halsey)
     assert len(stories_now) == 2, "the early report is a story of its own"
     if link == "copied paragraph":
         assert sources == {"halsey-9"} and all(len(ids) == 3 for ids in statements)

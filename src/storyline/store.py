@@ -102,6 +102,12 @@ CREATE TABLE IF NOT EXISTS claim_group_changes (claim_id TEXT PRIMARY KEY) WITHO
 CREATE INDEX IF NOT EXISTS events_undated ON events(article_id) WHERE date IS NULL OR length(date)<>10;
 CREATE TABLE IF NOT EXISTS seat_evidence (article_id TEXT NOT NULL, seat TEXT NOT NULL, state TEXT NOT NULL,
   kind TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (article_id, seat, state, kind));
+CREATE TABLE IF NOT EXISTS story_view_parts (story_id TEXT NOT NULL, part TEXT NOT NULL, json TEXT, html TEXT,
+  PRIMARY KEY (story_id, part));
+CREATE INDEX IF NOT EXISTS claims_counts_as_of ON claims(counts, as_of);
+CREATE INDEX IF NOT EXISTS claim_keys_place ON claim_keys(counts, part, "where", group_id);
+CREATE TABLE IF NOT EXISTS story_view_stale (story_id TEXT NOT NULL, part TEXT NOT NULL, PRIMARY KEY (story_id, part))
+  WITHOUT ROWID;
 """
 SCHEMA_VERSION = "1"
 

@@ -239,6 +239,12 @@ def story_sections(s: dict[str, Any]) -> str:
     return str(env().get_template("_macros.html").module.story_sections(s, Links))  # type: ignore[attr-defined]
 
 
+def story_section(name: str, s: dict[str, Any]) -> str:
+    """One section of a story page (``nav``, ``timeline``, ``figures``, ``graph``, ``positions``,
+    ``quotes``, ``articles``): ``story_sections`` is these in that order, joined."""
+    return str(getattr(env().get_template("_macros.html").module, f"section_{name}")(s, Links))
+
+
 def snippet(s: str | None) -> Markup:
     """An FTS5 snippet (matches between \\x02 and \\x03) as escaped HTML with <mark>s."""
     if not s:

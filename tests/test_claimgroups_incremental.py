@@ -1,0 +1,111 @@
+"""Figures added to a running total already in conflict join its group without the total being
+read again (claimgroups._join_conflicts). The groups it leaves must be the groups of building
+every key again from nothing, row for row, and so must the story views that show them."""
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+from conftest import SAMPLE, UNSEEN
+from test_story_view_parts import _rebuilt_whole, _view_rows
+
+from storyline import api, claimgroups
+from storyline.store import Store
+
+
+def _groups(db_path: str) -> dict[str, list[tuple]]:
+    con = sqlite3.connect(db_path)
+    try:
+        return {
+            "claim_groups": con.execute('SELECT id, counts, "where", period, verdict, explanation, claim_ids '
+                                        "FROM claim_groups ORDER BY id").fetchall(),
+            "claim_keys": con.execute('SELECT claim_id, counts, part, "where", group_id FROM claim_keys '
+                                      "ORDER BY claim_id").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def _regrouped_whole(db_path: str, tmp_path) -> dict[str, list[tuple]]:
+    """The groups of a copy of the store after every key is built again from nothing."""
+    copy = str(tmp_path / "regrouped.db")
+    shutil.copy(db_path, copy)
+    store = Store(copy)
+    with store.db:
+        store.db.execute("DELETE FROM claim_groups")
+        store.db.execute("UPDATE claim_keys SET group_id=NULL")
+    claimgroups._regroup(store, {(r[0], r[1]): None for r in
+                                 store.db.execute("SELECT DISTINCT counts, part FROM claim_keys")}, record=False)
+    store.close()
+    return _groups(copy)
+
+
+@pytest.fixture
+def joined(monkeypatch):
+    """The keys whose new figures joined a conflicting total without a regroup, per pass."""
+    seen: list[list[tuple[str, str]]] = []
+    real = claimgroups._join_conflicts
+
+    def spy(store, added):  # type: ignore[no-untyped-def]
+        done = real(store, added)
+        seen.append(done)
+        return done
+
+    monkeypatch.setattr(claimgroups, "_join_conflicts", spy)
+    return seen
+
+
+def _report(i: int, date: str, body: str) -> dict[str, str]:
+    return {"id": f"toll-{i}", "outlet": "Lomen Courier", "published": date, "title": f"Dravik toll {i}",
+            "text": f"LOMEN, {date[5:7]}/{date[8:]} (Lomen Courier) - {body}\n"}
+
+
+def _ingest(tmp_path, arts, db):
+    path = tmp_path / f"batch{len(os.listdir(tmp_path))}.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in arts), encoding="utf-8")
+    assert api.ingest([str(path)], db=db).failed == 0
+
+
+def test_joined_conflicts_equal_a_full_regroup(tmp_path, joined):
+    """The sample and held-out reports in interleaved passes (the death toll in Dravik conflicts
+    on 4 March and runs to 12 March), then reports of the toll dated inside that period, placed and
+    unplaced, which join it; one dated after it, which makes the key be built again; one on the
+    conflicting day, which joins it and changes the explanation; then one more inside the longer
+    period."""
+    files = sorted(os.path.join(SAMPLE, f) for f in os.listdir(SAMPLE) if f.endswith(".txt"))
+    held_out = sorted(os.path.join(UNSEEN, f) for f in os.listdir(UNSEEN) if f.endswith(".txt"))
+    db = str(tmp_path / "passes.db")
+    everything = files + held_out
+    for batch in (everything[::4], everything[1::4], everything[2::4], everything[3::4]):
+        assert api.ingest(batch, db=db).failed == 0
+    killed = ("killed", "total")
+    assert killed not in [k for done in joined for k in done]
+    joined.clear()
+    _ingest(tmp_path, [
+        _report(1, "2025-03-08", "The death toll in Dravik rose to 31 on Saturday, the Karesh Health Ministry said."),
+        _report(2, "2025-03-10", "The Karesh Health Ministry put the death toll at 33 on Monday, most of them civilians."),
+    ], db)
+    assert joined == [[killed]]
+    _ingest(tmp_path, [
+        _report(3, "2025-03-20", "The death toll in Dravik now stands at 35, the Karesh Health Ministry said."),
+    ], db)
+    assert joined[-1] == []
+    before = _groups(db)["claim_groups"]
+    _ingest(tmp_path, [_report(4, "2025-03-04", "The death toll in Dravik stood at 9, a local doctor said.")], db)
+    assert joined[-1] == [killed]  # on the day it conflicts: the lowest figure of that day is now 9
+    assert "says 9 (2025-03-04)" in str(set(_groups(db)["claim_groups"]) - set(before))
+    _ingest(tmp_path, [
+        _report(5, "2025-03-15", "The death toll in Dravik rose to 34, the Karesh Health Ministry said."),
+    ], db)
+    assert joined[-1] == [killed]
+    con = sqlite3.connect(db)
+    joined_ids = {r[0] for r in con.execute(
+        "SELECT k.claim_id FROM claim_keys k JOIN claims c ON c.id=k.claim_id JOIN articles a ON a.id=c.article_id "
+        "WHERE a.path IN ('toll-1', 'toll-2', 'toll-5') AND k.group_id IS NOT NULL")}
+    con.close()
+    assert len(joined_ids) == 3
+    assert _groups(db) == _regrouped_whole(db, tmp_path)
+    rows = _view_rows(db)
+    assert rows["story_view_parts"] and not rows["story_view_stale"]
+    assert rows == _rebuilt_whole(db, tmp_path)

@@ -1,0 +1,120 @@
+"""Story views built in parts: a pass that changes one part of an older story's view (a claim
+group it shows, a statement of its timeline) builds only that part and its page section again.
+The store it leaves must equal the store after building every view whole, row for row."""
+import json
+import os
+import shutil
+import sqlite3
+
+import pytest
+from conftest import SAMPLE, UNSEEN
+
+from storyline import api, queries, story_views, web
+
+
+def _view_rows(db_path: str) -> dict[str, list[tuple]]:
+    """Everything the stored views hold, but the clock."""
+    con = sqlite3.connect(db_path)
+    try:
+        return {
+            "story_views": con.execute("SELECT story_id, version, view, actors, groups_key, dates_key, page "
+                                       "FROM story_views ORDER BY story_id").fetchall(),
+            "story_view_parts": con.execute("SELECT story_id, part, json, html FROM story_view_parts "
+                                            "ORDER BY story_id, part").fetchall(),
+            "story_view_stale": con.execute("SELECT * FROM story_view_stale ORDER BY 1, 2").fetchall(),
+        }
+    finally:
+        con.close()
+
+
+def _rebuilt_whole(db_path: str, tmp_path) -> dict[str, list[tuple]]:
+    """The view rows of a copy of the store after every story's view is built whole."""
+    copy = str(tmp_path / "whole.db")
+    shutil.copy(db_path, copy)
+    con = sqlite3.connect(copy)
+    con.row_factory = sqlite3.Row
+    with con:
+        story_views.write(con, [r[0] for r in con.execute("SELECT id FROM stories")])
+    con.close()
+    return _view_rows(copy)
+
+
+@pytest.fixture
+def counted_updates(monkeypatch):
+    """The parts each partial update built, in order."""
+    seen: list[tuple[str, frozenset[str]]] = []
+    real = story_views.update
+
+    def update(db, sid, parts, groups=None):  # type: ignore[no-untyped-def]
+        done = real(db, sid, parts, groups)
+        if done:
+            seen.append((sid, frozenset(parts)))
+        return done
+
+    monkeypatch.setattr(story_views, "update", update)
+    return seen
+
+
+def test_claim_group_parts_equal_whole_views(tmp_path, counted_updates):
+    """The sample and held-out reports in four passes: later passes add figures to claim groups
+    an older story shows, which is built again in that part only."""
+    files = sorted(os.path.join(SAMPLE, f) for f in os.listdir(SAMPLE) if f.endswith(".txt"))
+    held_out = sorted(os.path.join(UNSEEN, f) for f in os.listdir(UNSEEN) if f.endswith(".txt"))
+    db = str(tmp_path / "passes.db")
+    for batch in (files[7:], held_out[3:] + files[4:7], files[:4], held_out[:3]):
+        assert api.ingest(batch, db=db).failed == 0
+    assert any(parts == {"claim_groups"} for _, parts in counted_updates), counted_updates
+    rows = _view_rows(db)
+    assert rows["story_view_parts"] and not rows["story_view_stale"]
+    assert rows == _rebuilt_whole(db, tmp_path)
+
+
+def test_a_statement_part_equals_the_whole_view(tmp_path, counted_updates):
+    """A report a month older than the Halsey story starts a story of its own, and its minister's
+    words join the Halsey reports' statement: the Halsey view's timeline is built again alone."""
+    from test_stories import HALSEY, _art, _ingest
+    from test_story_views import LONGER_POSITION, OTHER_BACKGROUND
+
+    db = _ingest(tmp_path, HALSEY)
+    early = _art(9, "Reed Wire", "2025-05-01", "Thursday", "Fishermen in Halsey moved their boats to the next bay.",
+                 background=OTHER_BACKGROUND, position=LONGER_POSITION)
+    _ingest(tmp_path, [early], db)
+    assert [parts for _, parts in counted_updates] == [{"timeline"}]
+    assert _view_rows(db) == _rebuilt_whole(db, tmp_path)
+
+
+def test_the_page_is_its_sections_in_order(tmp_path):
+    """The page stored section by section is the page the template renders whole."""
+    from test_stories import HALSEY, _ingest
+
+    db = _ingest(tmp_path, HALSEY)
+    ro = queries.connect(db)
+    try:
+        sid = ro.execute("SELECT id FROM stories").fetchone()[0]
+        page = story_views.stored_page(ro, sid)
+        view = json.loads(story_views.stored_json(ro, sid) or "null")
+        assert page is not None and view is not None
+        assert page["html"] == web.story_sections({**view, "id": sid})
+        assert page["n_articles"] == len(HALSEY)
+    finally:
+        ro.close()
+
+
+def test_a_story_waiting_for_a_part_is_computed_on_the_spot(tmp_path):
+    """A story whose part waits for a later pass (``story_view_stale``) is not served from its
+    stored parts."""
+    from test_stories import HALSEY, _ingest
+
+    db = _ingest(tmp_path, HALSEY)
+    con = sqlite3.connect(db)
+    sid = con.execute("SELECT id FROM stories").fetchone()[0]
+    con.execute("UPDATE story_view_parts SET json='[]' WHERE story_id=? AND part='timeline'", (sid,))
+    con.execute("INSERT INTO story_view_stale VALUES (?, 'timeline')", (sid,))
+    con.commit()
+    con.close()
+    ro = queries.connect(db)
+    try:
+        assert story_views.stored_json(ro, sid) is None and story_views.stored_page(ro, sid) is None
+        assert queries.story(ro, sid)["timeline"] != []
+    finally:
+        ro.close()
