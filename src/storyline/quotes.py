@@ -829,7 +829,8 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             f.speaker = chains[f.chain]
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
-            prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g))]
+            prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g)
+                                                                     or _leads_in(doc, paras, found[:i], g, f))]
             if prev and f.start - prev[-1].end < 1200 and _para_gap(paras, prev[-1].end, f.start) <= 2:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
@@ -856,8 +857,12 @@ def _speech_cue(doc: Doc, f: Found) -> bool:
     """Is f's cue a speech verb of a main clause ('..., Ms. Vosk noted'), not an aside on another
     attribution ('said Mr. Hale, who noted that ...', 'said Vosk, as she called for ...')?"""
     cue = _token_at(doc, f.cue[0]) if f.cue is not None else None
-    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech" and cue.dep_ != "relcl" \
-        and not (cue.dep_ == "advcl" and any(c.dep_ == "mark" for c in cue.children))
+    return cue is not None and _cues()[0].get(cue.lemma_.lower()) == "speech" and not _aside(cue)
+
+
+def _aside(cue: Token) -> bool:
+    """'said Mr. Hale, who noted that ...', 'said Vosk, as she called for ...': a cue in an aside."""
+    return cue.dep_ == "relcl" or (cue.dep_ == "advcl" and any(c.dep_ == "mark" for c in cue.children))
 
 
 SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by", "from"})
@@ -922,6 +927,14 @@ def _resolve_subject(disc: Discourse, subj: Token, spans: list[tuple[int, int, i
         r = disc.unnamed(subj)
         r.actor.name = f"{subj.lower_} (unresolved)"
     return r
+
+
+def _leads_in(doc: Doc, paras: list[tuple[int, int]], before: list[Found], g: Found, f: Found) -> bool:
+    """'Valdis Ozols praised the governor's leadership.' then a paragraph of quoted words only: the
+    words go on from the last attribution of the paragraph just before, whatever its cue."""
+    cue = _token_at(doc, g.cue[0]) if g.cue is not None else None
+    return f.kind == "direct" and g is before[-1] and _para_gap(paras, g.end, f.start) == 1 \
+        and any(s <= f.start <= s + 2 for s, _ in paras) and not (cue is not None and _aside(cue))
 
 
 def _para_gap(paras: list[tuple[int, int]], a: int, b: int) -> int:
