@@ -134,3 +134,16 @@ def test_cue_joined_to_a_reported_clause_about_a_thing_speaks_for_the_reporter()
     an = analyze("Minister Oren Sato predicted that the harbour economy would recover by spring "
                  "and praised the dock workers for their patience.")
     assert _speaker(an, "the dock workers for their patience") == "Oren Sato"
+
+
+def test_paragraph_of_quoted_words_goes_on_from_a_frame_just_before_it():
+    text = ("Valdis Ozols praised the governor's leadership after the flood in Dovrek.\n\n"
+            '"We need someone who can bring people together, and she has done it."')
+    an = analyze(text)
+    assert _speaker(an, "bring people together") == "Valdis Ozols"
+
+
+def test_was_said_to_names_no_source_not_the_subject_of_the_sentence_before():
+    an = analyze('The budget vote split the council this week, and Chairman Ilse Varga was said to be '
+                 '"furious" with the mayor for delaying it.')
+    assert _speaker(an, "with the mayor for") is None
