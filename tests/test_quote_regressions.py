@@ -147,3 +147,11 @@ def test_was_said_to_names_no_source_not_the_subject_of_the_sentence_before():
     an = analyze('The budget vote split the council this week, and Chairman Ilse Varga was said to be '
                  '"furious" with the mayor for delaying it.')
     assert _speaker(an, "with the mayor for") is None
+
+
+def test_dateline_opening_the_paragraph_is_not_the_speaker():
+    text = ("Mayor faces questions.\n\n"
+            "PORT ELLIS (AFP) - Governor Rasa Vell on Monday hit the campaign trail, accusing the mayor "
+            "of endangering the harbor crews.")
+    an = analyze(text)
+    assert _speaker(an, "of endangering the harbor crews") == "Rasa Vell"

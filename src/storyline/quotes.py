@@ -157,7 +157,7 @@ def _subject(verb: Token) -> Token | None:
     # with two subjects (a misparse), the one nearest the verb is the speaker
     for t in sorted(subs, key=lambda t: abs(t.i - verb.i)):
         if t.dep_ == "nsubj":
-            return t
+            return _past_dateline(t, verb) or t
     for a in verb.children:  # "was confirmed by X"
         if a.dep_ == "agent":
             for p in a.children:
@@ -185,6 +185,22 @@ def _subject(verb: Token) -> Token | None:
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
     return None
+
+
+DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Z .'-]*(?:, [A-Za-z0-9 .]+)?(?: \([A-Za-z]+\))?|[A-Z][A-Za-z .'-]+ \([A-Z]{2,}\)) ?[-–—]{1,2} ")
+
+
+def _past_dateline(subj: Token, verb: Token) -> Token | None:
+    """'CLEVELAND - Former Attorney General Ann Colby told delegates ...': the parser took the
+    dateline opening the paragraph for the subject; the speaker is the noun phrase after the dash."""
+    doc = verb.doc
+    para = doc.text.rfind("\n", 0, subj.idx) + 1
+    m = DATELINE.match(doc.text, para)
+    if m is None or not para <= subj.idx < m.end() or verb.idx < m.end():
+        return None
+    after = [t for t in doc[subj.i:verb.i] if t.idx >= m.end()]
+    heads = [t for t in after if t.pos_ in ("PROPN", "NOUN", "PRON") and not (after[0].i <= t.head.i < verb.i)]
+    return heads[0] if heads else None
 
 
 def _reporter(head: Token) -> Token | None:
