@@ -212,6 +212,9 @@ def main() -> None:
     if args.rebuild or not os.path.exists(db):
         print(f"building a {args.articles}-article store in {db} ...", file=sys.stderr)
         build_info = {"reused": False, **build(db, args.articles)}
+    # a reused store may hold story views of an older version (ignored, so computed per request):
+    # built here as `storyline views` does after an upgrade, not in the timed requests
+    build_info["views_built"] = api.refresh_views(db)
     s = Store(db, readonly=True)
     counts = s.counts()
     counts["stories"] = s.db.execute("SELECT count(*) FROM stories").fetchone()[0]

@@ -133,3 +133,31 @@ def test_every_command_is_documented():
     for cmd in app.registered_commands:
         name = cmd.name or cmd.callback.__name__
         assert f"storyline {name}" in readme, f"README does not document `storyline {name}`"
+
+
+def test_views_rebuilds_views_of_an_older_version(tmp_path):
+    """After an upgrade the stored views of the old version are ignored (pages computed per
+    request); `storyline views` builds them again, the same as the ingest built them."""
+    import sqlite3
+
+    from storyline import story_views
+
+    db = str(tmp_path / "s.db")
+    assert run("ingest", SAMPLE, "--db", db).returncode == 0
+    con = sqlite3.connect(db)
+    sids = [r[0] for r in con.execute("SELECT id FROM stories ORDER BY id")]
+    before = {sid: story_views.stored_json(con, sid) for sid in sids}
+    assert sids and all(before.values())
+    with con:
+        con.execute("UPDATE story_views SET version='older'")
+    assert all(story_views.stored_json(con, sid) is None for sid in sids)
+    con.close()
+    r = run("views", "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert f"{len(sids)} story views built" in r.stdout
+    con = sqlite3.connect(db)
+    assert {sid: story_views.stored_json(con, sid) for sid in sids} == before
+    con.close()
+    assert run("views", "--db", db).stdout.startswith("0 story views built")
+    r = run("views", "--db", str(tmp_path / "missing.db"))
+    assert r.returncode == 2 and "no database" in r.stderr

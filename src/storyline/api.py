@@ -15,7 +15,7 @@ from typing import Any
 
 from . import claimgroups, statements, stories
 from .analyze import analyze_batch
-from .errors import InputError
+from .errors import InputError, StorylineError
 from .ingest import RawInput, Skipped, build_article, expand, read
 from .records import Analysis, Article, Failure
 from .store import Store
@@ -291,3 +291,19 @@ def load(folder: str, db: str = DEFAULT_DB, progress: Callable[[int, str], None]
     finally:
         store.close()
     return report
+
+
+def refresh_views(db: str = DEFAULT_DB) -> int:
+    """Build every stored story view that is missing, waiting for a rebuild, or of another storyline
+    version, and return how many stories were built. Ingests rebuild only a few per pass, so after an
+    upgrade (views of an older version are ignored) story pages are computed per request until this
+    runs; `storyline views` calls it."""
+    if not os.path.exists(db):
+        raise StorylineError(f"no database at {db}: give the store to refresh with --db")
+    from . import story_views
+
+    store = Store(db)
+    try:
+        return story_views.backfill(store.db)
+    finally:
+        store.close()

@@ -248,6 +248,18 @@ def _need_server(db: str) -> None:
 
 
 @app.command()
+def views(db: str = DB_OPT) -> None:
+    """Build the stored story views that are missing or out of date (run it after upgrading storyline:
+    until then, story pages and /api/stories/{id} are computed per request, slower on long stories)."""
+    try:
+        n = api.refresh_views(db)
+    except StorylineError as e:
+        _fail(str(e))
+        return
+    out.print(f"{n} story views built ({db})")
+
+
+@app.command()
 def serve(db: str = DB_OPT,
           host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
           port: int = typer.Option(8000, "--port", help="TCP port.")) -> None:
