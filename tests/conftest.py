@@ -88,7 +88,8 @@ def web_db(tmp_path_factory):
                 ("ev-request-2", q[1], q[2], q[3], "REQUEST", None, None, korvel, "Korvel", karesh, "Karesh",
                  "2025-03-05", None, "demanded", q[2], q[2] + 3, "future", None, None))
     killed = [r[0] for r in con.execute("SELECT id FROM claims WHERE counts='killed' ORDER BY id")]
-    con.execute("INSERT INTO claim_groups VALUES (?,?,?,?,?,?,?)",
+    con.execute('INSERT INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
+                "VALUES (?,?,?,?,?,?,?)",
                 ("cg-killed", "killed", "Dravik", "2025-03-04", "conflict", "sources differ", json.dumps(killed)))
     con.execute("INSERT INTO statements VALUES (?,?,?,?)", ("st-1", "civilians first", korvel, json.dumps([q[0]])))
     con.execute("INSERT INTO statement_quotes VALUES (?,?)", (q[0], "st-1"))

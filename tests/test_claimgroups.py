@@ -224,7 +224,8 @@ def test_claims_command_prints_names_as_text(tmp_path):
     api.ingest([str(p)], db=db)
     con = sqlite3.connect(db)
     with con:
-        con.execute("INSERT INTO claim_groups VALUES ('g1', 'killed', NULL, NULL, 'agree', "
+        con.execute('INSERT INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
+                    "VALUES ('g1', 'killed', NULL, NULL, 'agree', "
                     "'killed: [red]Corran Post[/red] says at least 12', '[]')")
     con.close()
     r = run("claims", "--db", db)

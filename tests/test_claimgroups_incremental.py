@@ -3,6 +3,7 @@ read again (claimgroups._join_conflicts). The groups it leaves must be the group
 every key again from nothing, row for row, and so must the story views that show them."""
 import json
 import os
+import re
 import shutil
 import sqlite3
 
@@ -18,8 +19,8 @@ def _groups(db_path: str) -> dict[str, list[tuple]]:
     con = sqlite3.connect(db_path)
     try:
         return {
-            "claim_groups": con.execute('SELECT id, counts, "where", period, verdict, explanation, claim_ids '
-                                        "FROM claim_groups ORDER BY id").fetchall(),
+            "claim_groups": con.execute('SELECT id, counts, "where", period, verdict, explanation, claim_ids, '
+                                        "decided_on FROM claim_groups ORDER BY id").fetchall(),
             "claim_keys": con.execute('SELECT claim_id, counts, part, "where", group_id FROM claim_keys '
                                       "ORDER BY claim_id").fetchall(),
         }
@@ -65,6 +66,64 @@ def _ingest(tmp_path, arts, db):
     path = tmp_path / f"batch{len(os.listdir(tmp_path))}.jsonl"
     path.write_text("".join(json.dumps(a) + "\n" for a in arts), encoding="utf-8")
     assert api.ingest([str(path)], db=db).failed == 0
+
+
+def _passes(db: str) -> None:
+    """The sample and held-out reports, ingested in four interleaved passes."""
+    files = sorted(os.path.join(SAMPLE, f) for f in os.listdir(SAMPLE) if f.endswith(".txt"))
+    held_out = sorted(os.path.join(UNSEEN, f) for f in os.listdir(UNSEEN) if f.endswith(".txt"))
+    everything = files + held_out
+    for batch in (everything[::4], everything[1::4], everything[2::4], everything[3::4]):
+        assert api.ingest(batch, db=db).failed == 0
+
+
+KILLED = ("killed", "total")
+TOLL_1_2 = [
+    _report(1, "2025-03-08", "The death toll in Dravik rose to 31 on Saturday, the Karesh Health Ministry said."),
+    _report(2, "2025-03-10", "The Karesh Health Ministry put the death toll at 33 on Monday, most of them civilians."),
+]
+
+
+def test_reworded_explanations_keep_the_shortcut(tmp_path, joined, monkeypatch):
+    """The day a conflict is decided on is stored with the group (``decided_on``), not read back
+    out of its explanation: explanations worded otherwise (no date in brackets at the end) still
+    let a figure join the total without a regroup, and the groups equal a regroup from nothing."""
+    monkeypatch.setattr(claimgroups.Member, "said",
+                        lambda self: f"on {self.date or 'an unknown day'} {self.source} gave {self.figure}")
+    db = str(tmp_path / "reworded.db")
+    _passes(db)
+    groups = _groups(db)["claim_groups"]
+    dravik = [g for g in groups if g[1] == "killed" and g[2] == "Dravik" and g[4] == "conflict"]
+    assert dravik and all(g[7] == "2025-03-04" and "both cannot be right" in g[5]
+                          and not g[5].endswith("(2025-03-04); both cannot be right at the same time, the figures "
+                                                "conflict.") for g in dravik)
+    joined.clear()
+    _ingest(tmp_path, TOLL_1_2, db)
+    assert joined == [[KILLED]]
+    _ingest(tmp_path, [_report(4, "2025-03-04", "The death toll in Dravik stood at 9, a local doctor said.")], db)
+    assert joined[-1] == [KILLED]
+    changed = [g[5] for g in set(_groups(db)["claim_groups"]) - set(groups) if g[2] == "Dravik"]
+    assert len(changed) == 1 and re.search(r"on 2025-03-04 [^;]* gave 9\b", changed[0])
+    assert _groups(db) == _regrouped_whole(db, tmp_path)
+
+
+def test_groups_of_an_older_store_are_built_again_then_joined(tmp_path, joined):
+    """A store whose groups were written before ``decided_on`` was kept (the column added empty
+    when it is opened): a figure of a conflicting total makes its key be built again, which stores
+    the day, and the next figure joins without a regroup."""
+    db = str(tmp_path / "older.db")
+    _passes(db)
+    con = sqlite3.connect(db)
+    with con:
+        assert con.execute("SELECT count(*) FROM claim_groups WHERE decided_on IS NOT NULL").fetchone()[0] > 0
+        con.execute("UPDATE claim_groups SET decided_on=NULL")
+    con.close()
+    joined.clear()
+    _ingest(tmp_path, TOLL_1_2[:1], db)
+    assert joined == [[]]
+    _ingest(tmp_path, TOLL_1_2[1:], db)
+    assert joined[-1] == [KILLED]
+    assert _groups(db) == _regrouped_whole(db, tmp_path)
 
 
 def test_joined_conflicts_equal_a_full_regroup(tmp_path, joined):

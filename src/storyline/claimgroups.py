@@ -113,6 +113,9 @@ class Group:
     members: list[Member] = field(default_factory=list)
     verdict: str = "agree"
     explanation: str = ""
+    # the day a conflicting group first has incompatible figures of its own (judge stops there); None
+    # for other verdicts and for a conflict found with an undated figure or a falling toll
+    decided_on: str | None = None
 
     @property
     def id(self) -> str:
@@ -246,9 +249,12 @@ def judge(g: Group) -> None:
     if m0.scope != "total":
         what += f" ({m0.scope.split(':', 1)[1]})"
     conflict, changed = _incompatible(ms, g.counts in _lex()["rising"])
+    g.decided_on = None
     if conflict is not None:
         a, b, how = conflict
         g.verdict = "conflict"
+        # a pair of the same date (an undated figure against another: b is the undated one)
+        g.decided_on = b.date if how == "same" else None
         if how == "falls":
             g.explanation = (f"{what}: {b.said()}, lower than the earlier figure ({a.said()}), "
                              "though this count only rises; the figures conflict.")
@@ -439,15 +445,12 @@ def _regroup(store: Any, parts: dict[tuple[str, str], set[str | None] | None], r
                 db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(i,) for i in sorted(moved)])
             db.executemany("DELETE FROM claim_groups WHERE id=?", [(g,) for g in gone])
             db.executemany(
-                'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
-                "VALUES (?,?,?,?,?,?,?)",
+                'INSERT OR REPLACE INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids, '
+                "decided_on) VALUES (?,?,?,?,?,?,?,?)",
                 [(g.id, g.counts, g.where, g.period, g.verdict, g.explanation,
-                  json.dumps(sorted(m.id for m in g.members))) for g in groups])
+                  json.dumps(sorted(m.id for m in g.members)), g.decided_on) for g in groups])
             db.executemany("UPDATE claim_keys SET group_id=? WHERE claim_id=?",
                            [(now.get(m.id), m.id) for m in ms if now.get(m.id) != was[m.id]])
-
-
-_SAME_AT = re.compile(r" \(([^()]*)\); both cannot be right at the same time, the figures conflict\.$")
 
 
 def _judged_on(store: Any, gid: str, counts: str, part: str, where: str | None, day: str,
@@ -482,7 +485,8 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
     - its date lies within the period of a group of its place, so the periods stay as they are
       (a date inside a run of figures with no gap wider than ``window_days`` makes no new gap);
     - that group conflicts on one date (``judge`` finds the earliest date with incompatible
-      figures of its own; the explanation ends with that date), checked by judging that day's
+      figures of its own and keeps it in ``decided_on``; a group stored without it, by an older
+      version, is built again, which stores it), checked by judging that day's
       figures again (``_judged_on``, a few rows through the date indexes: a claimant renamed since
       is not kept), and the new date is not earlier. Days before it are unchanged, and figures added
       on it only widen its extremes, so the group still conflicts first on that day: a later figure
@@ -513,7 +517,7 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
         gids = [r[0] for r in db.execute("SELECT DISTINCT group_id FROM claim_keys WHERE counts=? AND part=? "
                                          "AND group_id IS NOT NULL", (counts, part))]
         groups = [r for k in range(0, len(gids), 500) for r in db.execute(
-            'SELECT id, "where", period, verdict, explanation FROM claim_groups WHERE id IN '
+            'SELECT id, "where", period, verdict, explanation, decided_on FROM claim_groups WHERE id IN '
             f"({','.join('?' * len(gids[k:k + 500]))})", gids[k:k + 500])]
         joins: dict[str, list[tuple[str, str]]] = {}
         checked: dict[str, bool] = {}
@@ -521,17 +525,16 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
         for cid, where, date in new:
             assert date is not None  # checked above
             place = where or (places[0] if len(places) == 1 else None)
-            for gid, gwhere, period, verdict, explanation in groups:
+            for gid, gwhere, period, verdict, explanation, day in groups:
                 first, _, last = (period or "").partition("/")
-                same = _SAME_AT.search(explanation or "") if verdict == "conflict" else None
-                if not (gwhere == place and first and first <= date <= (last or first) and same
-                        and same[1] != "undated" and date >= same[1]):
+                if not (gwhere == place and first and first <= date <= (last or first) and verdict == "conflict"
+                        and day and date >= day):
                     continue
                 if gid not in checked:
-                    checked[gid] = _judged_on(store, gid, counts, part, gwhere, same[1]) == explanation
+                    checked[gid] = _judged_on(store, gid, counts, part, gwhere, day) == explanation
                 if checked[gid]:
                     joins.setdefault(gid, []).append((cid, date))
-                    decided[gid] = same[1]
+                    decided[gid] = day
                     break
             else:
                 break

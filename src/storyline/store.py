@@ -131,6 +131,10 @@ class Store:
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (SCHEMA_VERSION,))
                 if "sector" not in {r[1] for r in self.db.execute("PRAGMA table_info(actors)")}:
                     self.db.execute("ALTER TABLE actors ADD COLUMN sector TEXT")
+                if "decided_on" not in {r[1] for r in self.db.execute("PRAGMA table_info(claim_groups)")}:
+                    # the day a conflicting group is decided on (claimgroups.judge); older stores' groups
+                    # have none until built again
+                    self.db.execute("ALTER TABLE claim_groups ADD COLUMN decided_on TEXT")
                 self.db.commit()
         except sqlite3.Error as e:
             raise StoreError(f"cannot open the database {path}: {e}; check the path and that it is writable") from None
