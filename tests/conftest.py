@@ -91,6 +91,8 @@ def web_db(tmp_path_factory):
     con.execute('INSERT INTO claim_groups (id, counts, "where", period, verdict, explanation, claim_ids) '
                 "VALUES (?,?,?,?,?,?,?)",
                 ("cg-killed", "killed", "Dravik", "2025-03-04", "conflict", "sources differ", json.dumps(killed)))
+    # and its claims keyed to it, as claimgroups keeps them (story views read a claim's group from its key)
+    con.executemany("UPDATE claim_keys SET group_id='cg-killed' WHERE claim_id=?", [(k,) for k in killed])
     con.execute("INSERT INTO statements VALUES (?,?,?,?)", ("st-1", "civilians first", korvel, json.dumps([q[0]])))
     con.execute("INSERT INTO statement_quotes VALUES (?,?)", (q[0], "st-1"))
     con.commit()

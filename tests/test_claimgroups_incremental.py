@@ -168,3 +168,26 @@ def test_joined_conflicts_equal_a_full_regroup(tmp_path, joined):
     rows = _view_rows(db)
     assert rows["story_view_parts"] and not rows["story_view_stale"]
     assert rows == _rebuilt_whole(db, tmp_path)
+
+
+def test_backfill_stores_the_day_of_older_conflicts(tmp_path, joined):
+    """``backfill_decided_on`` gives the conflicting groups of an older store their day once (the
+    rows a regroup from nothing gives), so the first figure joining them needs no regroup."""
+    db = str(tmp_path / "older.db")
+    _passes(db)
+    whole = _groups(db)
+    con = sqlite3.connect(db)
+    with con:
+        con.execute("UPDATE claim_groups SET decided_on=NULL")
+    con.close()
+    store = Store(db)
+    try:
+        assert claimgroups.backfill_decided_on(store) >= 1
+        assert claimgroups.backfill_decided_on(store) == 0  # done once
+    finally:
+        store.close()
+    assert _groups(db) == whole
+    joined.clear()
+    _ingest(tmp_path, TOLL_1_2, db)
+    assert joined == [[KILLED]]
+    assert _groups(db) == _regrouped_whole(db, tmp_path)

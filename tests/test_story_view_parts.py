@@ -118,3 +118,27 @@ def test_a_story_waiting_for_a_part_is_computed_on_the_spot(tmp_path):
         assert queries.story(ro, sid)["timeline"] != []
     finally:
         ro.close()
+
+
+def test_groups_read_through_claim_keys_equal_groups_read_by_class(tmp_path):
+    """A view reads only the claim groups its claims are keyed to (``claim_keys.group_id``), not
+    every group of their classes: the same groups, members and order as reading each class whole."""
+    files = sorted(os.path.join(SAMPLE, f) for f in os.listdir(SAMPLE) if f.endswith(".txt"))
+    held_out = sorted(os.path.join(UNSEEN, f) for f in os.listdir(UNSEEN) if f.endswith(".txt"))
+    db = str(tmp_path / "keyed.db")
+    for batch in (files + held_out[::2], held_out[1::2]):
+        assert api.ingest(batch, db=db).failed == 0
+    con = sqlite3.connect(db)
+    con.row_factory = sqlite3.Row
+    try:
+        keyed, by_class = story_views._Groups(con), story_views._Groups(con)
+        assert keyed.keyed
+        by_class.keyed = False
+        shown = 0
+        for (sid,) in con.execute("SELECT id FROM stories ORDER BY id").fetchall():
+            view = story_views.compute(con, sid, keyed, only={"claim_groups"})
+            assert view == story_views.compute(con, sid, by_class, only={"claim_groups"})
+            shown += sum(1 for g in view["claim_groups"] if not g["id"].startswith("counts:"))
+        assert shown >= 3
+    finally:
+        con.close()

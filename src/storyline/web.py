@@ -9,11 +9,12 @@ import datetime as dt
 import heapq
 import html
 import math
+import os
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 PALETTE = ["#1f6fb2", "#d9822b", "#2e8b57", "#8e44ad", "#b8860b", "#5f7c8a", "#c2185b", "#00838f"]
@@ -259,10 +260,32 @@ def asset(name: str) -> str:
 _ENV: Environment | None = None
 
 
+class _BytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between processes (Jinja2's per-user cache folder in the temporary
+    directory, keyed by each template's source): an ``ingest`` of one article renders its story's
+    page sections, and compiling the templates again in every process cost it 60-150 ms. A cache
+    that cannot be written is skipped, never an error."""
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _bytecode_cache() -> FileSystemBytecodeCache | None:
+    if os.environ.get("STORYLINE_NO_TEMPLATE_CACHE"):
+        return None
+    try:
+        return _BytecodeCache()
+    except (OSError, RuntimeError):  # no writable temporary folder, or one that is not ours
+        return None
+
+
 def env() -> Environment:
     global _ENV
     if _ENV is None:
-        _ENV = Environment(loader=PackageLoader("storyline", "templates"),
+        _ENV = Environment(loader=PackageLoader("storyline", "templates"), bytecode_cache=_bytecode_cache(),
                            autoescape=select_autoescape(default=True, default_for_string=True))
         _ENV.globals.update(highlight=highlight, article_spans=article_spans, claim_chart=claim_chart,
                             actor_graph=actor_graph, snippet=snippet, fmt=_fmt)
