@@ -142,3 +142,73 @@ def test_groups_read_through_claim_keys_equal_groups_read_by_class(tmp_path):
         assert shown >= 3
     finally:
         con.close()
+
+
+@pytest.fixture
+def extended(monkeypatch):
+    """The stories whose views a pass extended by their new articles (story_joins), in order."""
+    from storyline import story_joins
+
+    seen: list[str] = []
+    real = story_joins.Joins.extend
+
+    def extend(self, sid, stale_parts, groups):  # type: ignore[no-untyped-def]
+        done = real(self, sid, stale_parts, groups)
+        if done:
+            seen.append(sid)
+        return done
+
+    monkeypatch.setattr(story_joins.Joins, "extend", extend)
+    return seen
+
+
+def test_views_extended_by_joining_articles_equal_whole_views(tmp_path, extended):
+    """Halsey reports arriving one pass at a time, each with words of its own from the minister,
+    one of them dated before the others (its entries go to the front of the timeline) and one with
+    no quote at all: each pass extends the story's view, which equals the view built whole. A
+    report repeating an older report's words (a statement they now share) is built whole."""
+    from test_stories import HALSEY, _art, _ingest
+
+    said = "\"{words},\" Harbour Minister Oren Vale said on {{day}}."
+    db = _ingest(tmp_path, HALSEY[:1])
+    later = [
+        _art(2, "Gull Daily", "2025-06-03", "Tuesday", HALSEY[1]["text"].split(" - ", 1)[1].split("\n")[0],
+             position=said.format(words="The piers will take the summer to mend, whatever the budget says")),
+        _art(6, "Reed Wire", "2025-05-30", "Friday",
+             "Dock workers in Halsey said the harbour office had not paid their wages since the spring.",
+             background=("The port of Halsey lost three of its five piers to the storm surge of last autumn, and "
+                         "the shipping lines have moved their calls to the next bay."), position=said.format(words="No crew goes unpaid while I hold this office")),
+        _art(3, "Brine Herald", "2025-06-04", "Wednesday",
+             "The Halsey harbour office said repair crews had started to clear the wreckage from the piers.",
+             position=said.format(words="Three cranes arrive from the north yards next week")),
+        _art(5, "Tern News", "2025-06-06", "Friday", "Repair crews in Halsey cleared the last of the wreckage.",
+             position=None),
+    ]
+    for k, art in enumerate(later):
+        _ingest(tmp_path, [art], db)
+        # the first pass to find views checks every view's dates once (story_views._redated): built whole
+        assert len(extended) == k, art["id"]
+        assert _view_rows(db) == _rebuilt_whole(db, tmp_path), art["id"]
+    _ingest(tmp_path, [_art(7, "Gull Daily", "2025-06-07", "Saturday", "Halsey dock workers returned to work.")], db)
+    assert len(extended) == len(later) - 1  # the minister's first words again: built whole
+    assert _view_rows(db) == _rebuilt_whole(db, tmp_path)
+    con = sqlite3.connect(db)
+    stories_ = con.execute("SELECT story_id, count(*) FROM story_articles GROUP BY story_id").fetchall()
+    con.close()
+    assert [n for _, n in stories_] == [6] and set(extended) == {stories_[0][0]}
+
+
+def test_extended_views_over_the_sample_equal_whole_views(tmp_path, extended):
+    """The sample and held-out reports in several passes: the stories later reports join are
+    extended where they can be, built whole where they cannot (a statement of an older report
+    joined, copies re-marked), and every view equals the view built whole."""
+    files = sorted(os.path.join(SAMPLE, f) for f in os.listdir(SAMPLE) if f.endswith(".txt"))
+    held_out = sorted(os.path.join(UNSEEN, f) for f in os.listdir(UNSEEN) if f.endswith(".txt"))
+    db = str(tmp_path / "passes.db")
+    everything = files + held_out
+    for k in range(0, len(everything), 3):
+        assert api.ingest(everything[k:k + 3], db=db).failed == 0
+    assert extended
+    rows = _view_rows(db)
+    assert rows["story_view_parts"] and not rows["story_view_stale"]
+    assert rows == _rebuilt_whole(db, tmp_path)

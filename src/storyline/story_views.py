@@ -143,12 +143,12 @@ class _Groups:
     def raw(self, claims: list[dict[str, Any]]) -> dict[Any, list[tuple[dict[str, Any], list[str]]]]:
         """Per counted class, the stored groups holding some of these claims, with those claims' ids."""
         if self.keyed:
-            ids = {c["id"] for c in claims if c["counts"] is not None}
+            wanted = {c["id"] for c in claims if c["counts"] is not None}
             keyed: dict[Any, list[tuple[dict[str, Any], list[str]]]] = defaultdict(list)
-            for g, members in self._of_claims(sorted(ids)):
-                mine = [i for i in members if i in ids]
-                if mine:
-                    keyed[g["counts"]].append((g, mine))
+            for g, members in self._of_claims(sorted(wanted)):
+                held = [i for i in members if i in wanted]
+                if held:
+                    keyed[g["counts"]].append((g, held))
             return dict(keyed)
         ids_by_class: dict[Any, set[str]] = defaultdict(set)
         for c in claims:
@@ -401,15 +401,20 @@ def write(db: sqlite3.Connection, sids: list[str] | set[str], groups: _Groups | 
             continue
         v = compute(db, sid, groups)
         _save_parts(db, sid, v, list(PARTS))
-        # the view itself lives in story_view_parts; page: the counts the page header shows
-        db.execute("INSERT OR REPLACE INTO story_views (story_id, version, view, actors, groups_key, dates_key, "
-                   "updated, page) VALUES (?,?,?,?,?,?,?,?)",
-                   (sid, version(), None, json.dumps(v["_actors"], ensure_ascii=False, sort_keys=True),
-                    None, v["_dates_key"], _now(),
-                    json.dumps({"n_articles": len(v["articles"]), "n_copied": len(v["copied"])})))
-        _save_actors(db, v["_actors"])
+        _store(db, sid, v)
         n += 1
     return n
+
+
+def _store(db: sqlite3.Connection, sid: str, v: dict[str, Any]) -> None:
+    """The row of a view whose parts were all just saved."""
+    # the view itself lives in story_view_parts; page: the counts the page header shows
+    db.execute("INSERT OR REPLACE INTO story_views (story_id, version, view, actors, groups_key, dates_key, "
+               "updated, page) VALUES (?,?,?,?,?,?,?,?)",
+               (sid, version(), None, json.dumps(v["_actors"], ensure_ascii=False, sort_keys=True),
+                None, v["_dates_key"], _now(),
+                json.dumps({"n_articles": len(v["articles"]), "n_copied": len(v["copied"])})))
+    _save_actors(db, v["_actors"])
 
 
 def update(db: sqlite3.Connection, sid: str, parts: set[str], groups: _Groups | None = None) -> bool:
@@ -468,17 +473,7 @@ def stale(db: sqlite3.Connection, since: int) -> dict[str, set[str]]:
     if not with_view:
         return {}
     # statements: one changes only when a quote of a new article joins it, and then holds them all
-    if "statement_quotes" in have and "statements" in have:
-        quote_ids: set[str] = set()
-        for r in db.execute(f"SELECT s.quote_ids FROM statements s WHERE s.id IN (SELECT sq.statement_id FROM quotes q "
-                            f"JOIN statement_quotes sq ON sq.quote_id=q.id WHERE q.article_id IN {NEW})", (since,)):
-            quote_ids |= set(json.loads(r[0] or "[]"))
-        qs = sorted(quote_ids)
-        aids: set[str] = set()
-        for k in range(0, len(qs), 500):
-            part = qs[k:k + 500]
-            aids |= {r[0] for r in db.execute(f"SELECT article_id FROM quotes WHERE id IN ({_in(part)})", part)}
-        add(stories_of_articles(db, aids), "timeline")
+    add(stories_of_articles(db, statement_articles(db, since)), "timeline")
     # actor names: renamed actors of the new articles, and those merged into one of them (gone,
     # their name now among its aliases)
     changed = {r[0] for r in db.execute(
@@ -502,6 +497,24 @@ def stale(db: sqlite3.Connection, since: int) -> dict[str, set[str]]:
     # moved: the first pass that finds views has no median to compare with, and checks them all)
     add(_redated(db), ALL)
     return {sid: parts for sid, parts in out.items() if sid in with_view}
+
+
+def statement_articles(db: sqlite3.Connection, since: int) -> set[str]:
+    """The articles holding a quote of a statement that a quote of an article stored after rowid
+    ``since`` joined (a statement changes only then, and then holds them all)."""
+    have = tables(db)
+    if "statement_quotes" not in have or "statements" not in have:
+        return set()
+    quote_ids: set[str] = set()
+    for r in db.execute(f"SELECT s.quote_ids FROM statements s WHERE s.id IN (SELECT sq.statement_id FROM quotes q "
+                        f"JOIN statement_quotes sq ON sq.quote_id=q.id WHERE q.article_id IN {NEW})", (since,)):
+        quote_ids |= set(json.loads(r[0] or "[]"))
+    qs = sorted(quote_ids)
+    aids: set[str] = set()
+    for k in range(0, len(qs), 500):
+        part = qs[k:k + 500]
+        aids |= {r[0] for r in db.execute(f"SELECT article_id FROM quotes WHERE id IN ({_in(part)})", part)}
+    return aids
 
 
 def _redated(db: sqlite3.Connection) -> set[str]:
@@ -551,11 +564,16 @@ def refresh(db: sqlite3.Connection, touched: set[str], since: int) -> int:
     spot until then. Returns the number of views written whole or in part."""
     if "story_views" not in tables(db):
         return 0
+    from .story_joins import Joins
+
     groups = _Groups(db)
+    found = stale(db, since)
     db.executemany("INSERT OR IGNORE INTO story_view_stale VALUES (?,?)",
-                   [(sid, p) for sid, parts in sorted(stale(db, since).items()) if sid not in touched
-                    for p in sorted(parts)])
-    n = write(db, touched, groups)
+                   [(sid, p) for sid, parts in sorted(found.items()) if sid not in touched for p in sorted(parts)])
+    # a story articles joined: its stored view extended by them when it can be (story_joins), else built whole
+    joins = Joins(db, since)
+    extended = {sid for sid in sorted(touched) if joins.extend(sid, found.get(sid, set()), groups)}
+    n = len(extended) + write(db, set(touched) - extended, groups)
     waiting: dict[str, set[str]] = defaultdict(set)
     for sid, part in db.execute("SELECT story_id, part FROM story_view_stale ORDER BY story_id, part"):
         waiting[sid].add(part)
