@@ -191,3 +191,29 @@ def test_backfill_stores_the_day_of_older_conflicts(tmp_path, joined):
     _ingest(tmp_path, TOLL_1_2, db)
     assert joined == [[KILLED]]
     assert _groups(db) == _regrouped_whole(db, tmp_path)
+
+
+def test_undated_daily_figures_are_not_regrouped(tmp_path, monkeypatch):
+    """A figure of a per-day class with no date (no date in the text, none given) can never be
+    in a group: its key's undated figures are not read again, and the groups equal a regroup."""
+    db = str(tmp_path / "daily.db")
+    _passes(db)
+    regrouped: list[dict] = []
+    real = claimgroups._regroup
+
+    def spy(store, parts, record=True):  # type: ignore[no-untyped-def]
+        regrouped.append(dict(parts))
+        return real(store, parts, record)
+
+    monkeypatch.setattr(claimgroups, "_regroup", spy)
+    undated = [{"id": f"trucks-{i}", "title": f"Aid convoy {i}", "text": text} for i, text in enumerate([
+        "Twelve aid trucks crossed into Dravik, the relief agency said.\n",
+        "At least 30 aid trucks were waiting at the crossing, drivers said.\n"])]
+    _ingest(tmp_path, undated, db)
+    con = sqlite3.connect(db)
+    keys = con.execute("SELECT k.counts, c.as_of, a.published FROM claim_keys k JOIN claims c ON c.id=k.claim_id "
+                       "JOIN articles a ON a.id=c.article_id WHERE a.path LIKE 'trucks-%'").fetchall()
+    con.close()
+    assert keys and {k[0] for k in keys} == {"aid_trucks"} and all(k[1] is None and k[2] is None for k in keys)
+    assert not any(k[0] == "aid_trucks" for parts in regrouped for k in parts)
+    assert _groups(db) == _regrouped_whole(db, tmp_path)

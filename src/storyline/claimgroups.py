@@ -625,6 +625,13 @@ def aggregate(store: Any, article_ids: Iterable[str], upto: int | None = None) -
             added.setdefault((counts, part), []).append((cid, where, date))
     for key in _join_conflicts(store, added):
         del parts[key]
+    # a per-day key's undated figures make a part of their own with no dated figure (part_key), which is
+    # never a group (windows): their day is not read again (8,000 undated aid-truck figures at 100,000)
+    for (counts, part), days in sorted(parts.items()):
+        if days is not None and (counts in _lex()["per_day"] or part.partition("|of:")[0] == "day"):
+            days.discard(None)
+            if not days:
+                del parts[(counts, part)]
     _regroup(store, parts)
     top = upto if upto is not None else store.db.execute("SELECT COALESCE(max(rowid), 0) FROM articles").fetchone()[0]
     with store.db:
