@@ -188,3 +188,25 @@ def test_every_record_slices_the_original_text(text):
     for c in an.claims:
         assert text[c.start:c.end] == c.text
     assert an.claims, "the figure was not found"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(1980, 2030), st.sampled_from(["metadata", "dateline", "weekday", None])),
+                min_size=1, max_size=40))
+def test_corpus_median_year_is_the_middle_year(tmp_path_factory, rows):
+    """``Store.resolve_dates`` counts the corpus's years in SQL; its median is the middle of the
+    sorted years (1990 to this year, given by metadata or dateline) as before."""
+    from storyline.store import Store
+
+    db = str(tmp_path_factory.mktemp("years") / "y.db")
+    store = Store(db)
+    try:
+        with store.db:
+            store.db.executemany("INSERT INTO articles (id, published, published_source, text) VALUES (?,?,?,?)",
+                                 [(f"a{i}", f"{y}-05-01", src, "x") for i, (y, src) in enumerate(rows)])
+        years = sorted(y for y, src in rows if src in ("metadata", "dateline") and 1990 <= y <= 2026)
+        store.resolve_dates(today=dt.date(2026, 11, 22))
+        got = store.db.execute("SELECT value FROM meta WHERE key='dates_median'").fetchone()
+        assert (got[0] if got else None) == (str(years[len(years) // 2]) if years else None)
+    finally:
+        store.close()
