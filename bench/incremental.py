@@ -185,12 +185,52 @@ def time_one(db: str, texts: list[str]) -> list[float]:
     return out
 
 
+def time_joins(db: str, k: int) -> list[float]:
+    """Reports joining the ``k`` largest stories (2,000 articles): a copy of a member's text with a
+    line appended, dated on the story's last day. The copies' stories were written without terms
+    (see the module), so each is given its original's first, as the copies' ingests would have left
+    them, and a report like its members joins it."""
+    con = sqlite3.connect(db)
+    big = [r[0] for r in con.execute("SELECT story_id FROM story_articles GROUP BY story_id "
+                                     "ORDER BY count(*) DESC, story_id LIMIT ?", (k,))]
+    arts = []
+    with con:
+        for n, sid in enumerate(big):
+            text, outlet, title = con.execute(
+                "SELECT a.text, a.outlet, a.title FROM story_articles sa JOIN articles a ON a.id=sa.article_id "
+                "WHERE sa.story_id=? ORDER BY a.published DESC, a.id LIMIT 1", (sid,)).fetchone()
+            con.execute("INSERT OR IGNORE INTO story_terms SELECT ?, term, weight FROM story_terms WHERE story_id=("
+                        "SELECT sa.story_id FROM articles a JOIN story_articles sa ON sa.article_id=a.id "
+                        "WHERE a.rowid <= ? AND a.title IS ? LIMIT 1)", (sid, TEMPLATES, title))
+            last = con.execute("SELECT last_date FROM stories WHERE id=?", (sid,)).fetchone()[0]
+            arts.append({"id": f"join-{n}", "text": text + "\n\n(A follow-up, filed later.)", "outlet": outlet,
+                         "published": last, "title": title})
+    con.close()
+    out = []
+    with tempfile.TemporaryDirectory() as d:
+        for art, sid in zip(arts, big):
+            p = os.path.join(d, art["id"] + ".jsonl")
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(json.dumps(art) + "\n")
+            t0 = time.perf_counter()
+            rep = api.ingest([p], db=db)
+            out.append(time.perf_counter() - t0)
+            assert rep.added == 1, rep
+            with sqlite3.connect(db) as con:
+                joined = con.execute("SELECT sa.story_id FROM articles a JOIN story_articles sa ON sa.article_id=a.id "
+                                     "WHERE a.path=?", (art["id"],)).fetchone()[0]
+            assert joined == sid, (art["id"], joined, sid)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--db", default=None)
     ap.add_argument("--rebuild", action="store_true")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--join-large", type=int, default=0,
+                    help="also time this many reports joining the largest stories (see time_joins)")
     args = ap.parse_args()
     db = args.db or os.path.join(ROOT, "out", "bench", f"store_{args.articles}.db")
     os.makedirs(os.path.dirname(db), exist_ok=True)
@@ -231,6 +271,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         empty = time_one(os.path.join(d, "empty.db"), news)
     big = time_one(work, news)
+    joins = time_joins(work, args.join_large) if args.join_large else []
     with sqlite3.connect(work) as con:
         n = con.execute("SELECT count(*) FROM articles").fetchone()[0]
         actors = con.execute("SELECT count(*) FROM actors").fetchone()[0]
@@ -238,7 +279,7 @@ def main() -> None:
         if os.path.exists(work + suffix):
             os.remove(work + suffix)
     res = {
-        "store_articles": n - len(news),
+        "store_articles": n - len(news) - len(joins),
         "store_actors": actors,
         "build_seconds": built,
         "empty_store_seconds": statistics.median(empty),
@@ -247,6 +288,9 @@ def main() -> None:
         "big_store_each_seconds": [round(t, 3) for t in big],
     }
     res["ratio_big_vs_empty"] = res["big_store_seconds"] / res["empty_store_seconds"]
+    if joins:
+        res["join_largest_story_seconds"] = statistics.median(joins)
+        res["join_largest_story_each_seconds"] = [round(t, 3) for t in joins]
     print(json.dumps(res, indent=2))
     if args.json:
         with open(args.json, "w", encoding="utf-8") as f:
