@@ -57,6 +57,20 @@ def joined(monkeypatch):
     return seen
 
 
+@pytest.fixture
+def regrouped(monkeypatch):
+    """The keys each pass built again (``claimgroups._regroup``)."""
+    seen: list[dict] = []
+    real = claimgroups._regroup
+
+    def spy(store, parts, record=True):  # type: ignore[no-untyped-def]
+        seen.append(dict(parts))
+        return real(store, parts, record)
+
+    monkeypatch.setattr(claimgroups, "_regroup", spy)
+    return seen
+
+
 def _report(i: int, date: str, body: str) -> dict[str, str]:
     return {"id": f"toll-{i}", "outlet": "Lomen Courier", "published": date, "title": f"Dravik toll {i}",
             "text": f"LOMEN, {date[5:7]}/{date[8:]} (Lomen Courier) - {body}\n"}
@@ -193,19 +207,12 @@ def test_backfill_stores_the_day_of_older_conflicts(tmp_path, joined):
     assert _groups(db) == _regrouped_whole(db, tmp_path)
 
 
-def test_undated_daily_figures_are_not_regrouped(tmp_path, monkeypatch):
+def test_undated_daily_figures_are_not_regrouped(tmp_path, regrouped):
     """A figure of a per-day class with no date (no date in the text, none given) can never be
     in a group: its key's undated figures are not read again, and the groups equal a regroup."""
     db = str(tmp_path / "daily.db")
     _passes(db)
-    regrouped: list[dict] = []
-    real = claimgroups._regroup
-
-    def spy(store, parts, record=True):  # type: ignore[no-untyped-def]
-        regrouped.append(dict(parts))
-        return real(store, parts, record)
-
-    monkeypatch.setattr(claimgroups, "_regroup", spy)
+    regrouped.clear()
     undated = [{"id": f"trucks-{i}", "title": f"Aid convoy {i}", "text": text} for i, text in enumerate([
         "Twelve aid trucks crossed into Dravik, the relief agency said.\n",
         "At least 30 aid trucks were waiting at the crossing, drivers said.\n"])]
@@ -216,4 +223,30 @@ def test_undated_daily_figures_are_not_regrouped(tmp_path, monkeypatch):
     con.close()
     assert keys and {k[0] for k in keys} == {"aid_trucks"} and all(k[1] is None and k[2] is None for k in keys)
     assert not any(k[0] == "aid_trucks" for parts in regrouped for k in parts)
+    assert _groups(db) == _regrouped_whole(db, tmp_path)
+
+
+@pytest.mark.parametrize("report, key", [
+    # the Karesh military's 236 hostages of 4 March again (a group whose figures agree)
+    (_report(8, "2025-03-04", "The Karesh military said 236 hostages were being held."), ("hostages", "total")),
+    # Ilya Sarkisov's 1,300 evacuees of 10 March again (a group whose figure moved: an update)
+    (_report(9, "2025-03-10", "About 1,300 people have been evacuated so far, Ilya Sarkisov said on Monday."),
+     ("evacuees", "total")),
+])
+def test_repeated_figures_join_without_a_regroup(tmp_path, regrouped, report, key):
+    """A figure repeating a grouped one (same source, figure, date and place) joins its group
+    without the key being read again, whatever the group's verdict; the groups equal a regroup."""
+    db = str(tmp_path / "repeat.db")
+    _passes(db)
+    regrouped.clear()
+    before = _groups(db)["claim_groups"]
+    _ingest(tmp_path, [report], db)
+    con = sqlite3.connect(db)
+    keyed = con.execute("SELECT k.counts, k.part, k.group_id FROM claim_keys k JOIN claims c ON c.id=k.claim_id "
+                        "JOIN articles a ON a.id=c.article_id WHERE a.path=?", (report["id"],)).fetchall()
+    con.close()
+    assert [k[:2] for k in keyed] == [key] and keyed[0][2] is not None
+    assert not any(key in parts for parts in regrouped)
+    after = _groups(db)["claim_groups"]
+    assert [g[:6] for g in after] == [g[:6] for g in before] and after != before  # only members changed
     assert _groups(db) == _regrouped_whole(db, tmp_path)

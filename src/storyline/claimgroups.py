@@ -565,6 +565,68 @@ def _join_conflicts(store: Any, added: dict[tuple[str, str], list[tuple[str, str
     return done
 
 
+def _repeats(a: Member, b: Member) -> bool:
+    """The same figure from the same source on the same date in the same place (as keyed): all that
+    grouping and ``judge`` read of a figure (its interval, and its sentence: ``said``)."""
+    return (a.where, a.qualifier, a.value, _interval(a), a.said()) == (b.where, b.qualifier, b.value, _interval(b),
+                                                                       b.said())
+
+
+def _join_repeats(store: Any, added: dict[tuple[str, str], list[tuple[str, str | None, str | None]]]
+                  ) -> list[tuple[str, str]]:
+    """Add new figures that repeat a grouped figure of their key without reading the key again: the
+    same place (as keyed), date, figure (value, bounds, qualifier) and source as a member of a group,
+    as wire copy repeats a ministry's toll. Such a figure changes nothing but the group's members,
+    whatever its verdict: its date is already in the period (no new gap, the same first date, so the
+    same group id), its place already named, its interval already judged on that day, and every
+    sentence ``judge`` writes about it (``Member.said``, ``figure``, the date) reads as the member's
+    does, so an agreement lists the same distinct figures, an update and a conflict name the same
+    figures. A key whose new figures do not all repeat a member is built again by ``_regroup``.
+    Returns the keys done."""
+    db = store.db
+    done: list[tuple[str, str]] = []
+    for (counts, part), new in sorted(added.items()):
+        ids = sorted({cid for cid, _, _ in new})
+        if len(ids) != len(new) or any(not d for _, _, d in new):
+            continue
+        if db.execute(f"SELECT 1 FROM claim_keys WHERE group_id IS NOT NULL AND claim_id IN ({','.join('?' * len(ids))})",
+                      ids).fetchone():
+            continue  # a pass run again: built as a whole
+        mine = {r["id"]: _member(r) for r in db.execute(
+            _MEMBER_SQL + f" AND k.claim_id IN ({','.join('?' * len(ids))})", (counts, part, *ids))}
+        joins: list[tuple[str, str]] = []
+        for cid, _, date in new:
+            m = mine.get(cid)
+            if m is None or m.date != date:
+                break
+            # the key's grouped figures of that day with that value (through the date indexes)
+            day = (_MEMBER_SQL + " AND k.group_id IS NOT NULL AND c.value=? AND c.qualifier=? AND c.id IN (SELECT id "
+                   "FROM claims WHERE counts=? AND as_of=? UNION SELECT c2.id FROM articles a2 JOIN claims c2 ON "
+                   "c2.article_id=a2.id WHERE a2.published=? AND c2.counts=? AND (c2.as_of IS NULL OR c2.as_of=''))")
+            args = (counts, part, m.value, m.qualifier, counts, date, date, counts)
+            gid = next((r["group_id"] for r in db.execute(day + ' AND k."where" IS ? ORDER BY c.id', (*args, m.where))
+                        if r["id"] not in mine and _repeats(_member(r), m)), None)
+            if gid is None or db.execute("SELECT 1 FROM claim_groups WHERE id=?", (gid,)).fetchone() is None:
+                break
+            # judge orders a day's figures by source, value, qualifier, then id: one of the group's
+            # figures with those but another interval (a range) would be named before or after the new
+            # one by id alone, so the group is built again then
+            if any(_interval(_member(r)) != _interval(m) for r in db.execute(day + " AND k.group_id=?", (*args, gid))
+                   if r["date"] == date):
+                break
+            joins.append((gid, cid))
+        else:
+            with db:
+                for gid in sorted({g for g, _ in joins}):
+                    members = json.loads(db.execute("SELECT claim_ids FROM claim_groups WHERE id=?", (gid,)).fetchone()[0])
+                    db.execute("UPDATE claim_groups SET claim_ids=? WHERE id=?",
+                               (json.dumps(sorted(members + [c for g, c in joins if g == gid])), gid))
+                db.executemany("UPDATE claim_keys SET group_id=? WHERE claim_id=?", joins)
+                db.executemany("INSERT OR IGNORE INTO claim_group_changes VALUES (?)", [(c,) for _, c in sorted(joins)])
+            done.append((counts, part))
+    return done
+
+
 def pending(store: Any, upto: int | None = None) -> list[str]:
     """Articles stored since the last aggregate (a rowid mark kept in the meta table), up to rowid ``upto``."""
     row = store.db.execute("SELECT value FROM meta WHERE key='claim_groups_rowid'").fetchone()
@@ -624,6 +686,9 @@ def aggregate(store: Any, article_ids: Iterable[str], upto: int | None = None) -
         for cid, counts, part, where, date in rows:
             added.setdefault((counts, part), []).append((cid, where, date))
     for key in _join_conflicts(store, added):
+        del parts[key]
+        del added[key]
+    for key in _join_repeats(store, added):
         del parts[key]
     # a per-day key's undated figures make a part of their own with no dated figure (part_key), which is
     # never a group (windows): their day is not read again (8,000 undated aid-truck figures at 100,000)
