@@ -24,8 +24,9 @@ after dates, claim groups, event clusters and statements). A view goes stale whe
 
 A view is stored in parts (``story_view_parts``: articles, copied paragraphs, claim groups,
 timeline, positions, quotes by speaker, actor graph), each with the page section that shows it.
-A story an article joined, one whose paragraphs were re-marked, one naming a renamed actor or
-holding re-dated articles is built whole; a story whose claim groups or statements alone changed
+A story an article joined is extended by its new articles when its older articles' entries cannot
+have changed (``story_joins``); it, one whose paragraphs were re-marked, one naming a renamed actor
+or holding re-dated articles is otherwise built whole; a story whose claim groups or statements alone changed
 gets only that part (and its section) built again: 0.16 s instead of ~2 s whole for a
 2,000-article story. Parts a pass leaves for later wait in ``story_view_stale``; the story is
 served computed on the spot until then. Joining the parts gives what building the view whole
