@@ -155,3 +155,16 @@ def test_dateline_opening_the_paragraph_is_not_the_speaker():
             "of endangering the harbor crews.")
     an = analyze(text)
     assert _speaker(an, "of endangering the harbor crews") == "Rasa Vell"
+
+
+def test_what_a_released_video_says_is_said_by_who_released_it():
+    an = analyze("The Harbour Party released a video that accuses Mayor Ilse Varga of wasting money on the new bridge.")
+    q = next(q for q in an.quotes if "wasting money" in q.text)
+    assert q.speaker is not None and q.speaker.text == "The Harbour Party"
+
+
+def test_a_thing_held_up_that_reads_words_is_not_spoken_for_by_who_holds_it():
+    # only verbs of making words public (publish_verbs) hand the relative clause to their subject
+    an = analyze('A farmer held up a sign that read "Save the harbour" outside the town hall in Dovrek.')
+    q = next(q for q in an.quotes if "Save the harbour" in q.text)
+    assert q.speaker is None or q.speaker.text != "A farmer"

@@ -71,6 +71,7 @@ class Found:
     chain: int | None = None  # pieces of one quote running over several paragraphs
     order: int = 0
     speaker: Resolved | None = None
+    via: str = ""  # which rule attributed it (for measuring classes of attributions)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -157,7 +158,7 @@ def _subject(verb: Token) -> Token | None:
     # with two subjects (a misparse), the one nearest the verb is the speaker
     for t in sorted(subs, key=lambda t: abs(t.i - verb.i)):
         if t.dep_ == "nsubj":
-            return _past_dateline(t, verb) or t
+            return _past_dateline(t, verb) or _publisher(t, verb) or t
     for a in verb.children:  # "was confirmed by X"
         if a.dep_ == "agent":
             for p in a.children:
@@ -185,6 +186,17 @@ def _subject(verb: Token) -> Token | None:
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
     return None
+
+
+def _publisher(subj: Token, verb: Token) -> Token | None:
+    """'The campaign released a video that accuses ...': what a thing someone made public says is
+    said by who made it public (PolNeAR marks the campaign); the verbs are data (`publish_verbs`)."""
+    obj = verb.head
+    if subj.lower_ not in ("that", "which") or verb.dep_ != "relcl" or obj.dep_ != "dobj" or obj.head.pos_ != "VERB" \
+            or obj.head.lemma_.lower() not in _cues_extra("publish_verbs") or verb.doc[subj.i - 1].text == ",":
+        return None
+    outer = _subject(obj.head)
+    return outer if outer is not None and outer.lower_ not in RELATIVE else None
 
 
 DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Z .'-]*(?:, [A-Za-z0-9 .]+)?(?: \([A-Za-z]+\))?|[A-Z][A-Za-z .'-]+ \([A-Z]{2,}\)) ?[-–—]{1,2} ")
@@ -765,21 +777,28 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
+        via = "colon_name"
         cue, subj = _colon_name(doc, qs, text, ents)
         if subj is None:
+            via = "attribution"
             cue, subj = _attribution(doc, qs, qe, spans, text)
         if subj is None:
+            via = "next_short"
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
+            via = "prev_colon"
             cue, subj = _prev_colon(doc, qs)
         if subj is None:
+            via = "sign_off"
             cue, subj = _sign_off(doc, qe)
+        if subj is None:
+            via = "none"
         kind = _kind_of(text, qs, qe, ps)
         if cue is not None and qs <= cue.idx < qe:
             kind = "partial"
         f = Found(qs, qe, kind, cue=(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
                   subject=subj, chain=chain, order=subj.idx if subj is not None else qs,
-                  inherit=subj is None)
+                  inherit=subj is None, via=via)
         found.append(f)
     for qs, qe, ent, _pe in _pull_quotes(doc, paras, spans, title_span):
         a = disc.person(ent.text) if ent.label_ == "PERSON" else disc.org(ent.text)
@@ -792,7 +811,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         while start > qe and text[start - 1] != " ":
             start -= 1
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
-                                                                text[qe:_pe].strip()), order=ent.start_char))
+                                                                text[qe:_pe].strip()), order=ent.start_char, via="pull"))
     direct = [(f.start, f.end) for f in found]
     reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
     reported += list(_colon_lines(doc, paras))
@@ -822,7 +841,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if title_span and title_span[0] <= s < title_span[1] and cue.text != ":":
             continue
         found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
-                           order=subj.idx if subj is not None else s))
+                           order=subj.idx if subj is not None else s, via="reported"))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
     found.sort(key=lambda f: (f.order, f.start))
     chains: dict[int, Resolved] = {}
@@ -843,6 +862,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             continue
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
+            f.via += "+chain"
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
             prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g)
@@ -850,6 +870,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             if prev and f.start - prev[-1].end < 1200 and _para_gap(paras, prev[-1].end, f.start) <= 2:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
+                f.via += "+inherit"
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
     # quotes ('the "Crossroads of America"'), not a quote
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
