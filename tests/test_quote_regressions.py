@@ -168,3 +168,18 @@ def test_a_thing_held_up_that_reads_words_is_not_spoken_for_by_who_holds_it():
     an = analyze('A farmer held up a sign that read "Save the harbour" outside the town hall in Dovrek.')
     q = next(q for q in an.quotes if "Save the harbour" in q.text)
     assert q.speaker is None or q.speaker.text != "A farmer"
+
+
+def test_possessive_frame_as_object_is_the_act_of_the_verbs_subject():
+    an = analyze("Senator Ivo Marek stepped up his attacks on the new harbour tax this week.")
+    q = next(q for q in an.quotes if "new harbour tax" in q.text)
+    assert q.speaker is not None and q.speaker.text == "Senator Ivo Marek"
+    an = analyze("Dock workers in Dovrek were unsparing in their criticism of the new port fees.")
+    q = next(q for q in an.quotes if "new port fees" in q.text)
+    assert q.speaker is not None and q.speaker.text.endswith("Dock workers in Dovrek")
+
+
+def test_possessive_frame_that_does_not_agree_with_the_subject_keeps_the_possessor():
+    an = analyze("Mayor Tomas Brek spoke on Monday. After the debate, many voters welcomed his criticism of the new harbour tax.")
+    q = next(q for q in an.quotes if "new harbour tax" in q.text)
+    assert q.speaker is not None and q.speaker.text == "his"
