@@ -183,3 +183,8 @@ def test_possessive_frame_that_does_not_agree_with_the_subject_keeps_the_possess
     an = analyze("Mayor Tomas Brek spoke on Monday. After the debate, many voters welcomed his criticism of the new harbour tax.")
     q = next(q for q in an.quotes if "new harbour tax" in q.text)
     assert q.speaker is not None and q.speaker.text == "his"
+
+
+def test_attribution_set_off_before_a_cue_verb_is_the_outer_one():
+    an = analyze("The ministry in Dovrek, Dana Koul said, called the harbour decision a grave mistake.")
+    assert _speaker(an, "called the harbour decision") == "Dana Koul"

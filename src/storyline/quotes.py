@@ -581,7 +581,8 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if comp:
             c = comp[0]
             s, e = c.left_edge, _content_end(c)
-        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent and not _is_cue(t.head) \
+        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent \
+                and (not _is_cue(t.head) or _set_off(t)) \
                 and verbs.get(lemma) == "speech" and (t.head.dep_ == "ROOT" or t.dep_ == "parataxis"):
             # "The talks stalled, the source said." and "The plan, the source said, is ...": the
             # attribution hangs off the reported clause, which is the rest of the sentence
@@ -604,6 +605,16 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if subj.idx >= start and subj.idx < end and not around:
             continue
         yield start, end, t, subj
+
+
+def _set_off(cue: Token) -> bool:
+    """'The ministry, Koul said, called the plan a mistake': an attribution set off by commas before
+    the verb of the clause it reports is the outer one, even when that verb is a cue itself."""
+    doc = cue.doc
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    if cue.dep_ != "parataxis" or cue.i > cue.head.i or lo <= cue.sent.start or hi + 1 >= cue.sent.end:
+        return False
+    return (doc[lo].text == "," or doc[lo - 1].text == ",") and (doc[hi].text == "," or doc[hi + 1].text == ",")
 
 
 def _around(cue: Token) -> tuple[Token, Token] | None:
