@@ -188,3 +188,10 @@ def test_possessive_frame_that_does_not_agree_with_the_subject_keeps_the_possess
 def test_attribution_set_off_before_a_cue_verb_is_the_outer_one():
     an = analyze("The ministry in Dovrek, Dana Koul said, called the harbour decision a grave mistake.")
     assert _speaker(an, "called the harbour decision") == "Dana Koul"
+
+
+def test_digest_name_the_model_missed_before_a_colon_is_the_speaker():
+    # news digest style: 'Headline - Source: "excerpt"', with a name the model tags no entity for
+    an = analyze("Estimates of turnout are hard - Dovrek Research: \u201cAll the samples include more active voters.\u201d")
+    q = next(q for q in an.quotes if "All the samples" in q.text)
+    assert q.speaker is not None and q.speaker.text == "Dovrek Research"

@@ -346,7 +346,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
-def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Token | None]:
+def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Span | None]:
     """'Polls fared better - Lena Vosk: "..."', 'Vosk: "..." Marek: "..."': a name set right before
     the colon that opens a quote, after a dash, a sentence or the paragraph start, is its speaker."""
     i = qs - 1
@@ -360,13 +360,32 @@ def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token |
         end -= 1
     name = next((e for e in ents if e.end_char == end and len(e) <= 5), None)
     if name is None:
+        name = _proper_run(doc, end)
+    if name is None:
         return None, None
     k = name.start - 1
     while k >= 0 and doc[k].is_space and "\n" not in doc[k].text:
         k -= 1
     if k >= 0 and not (doc[k].is_space or doc[k].text in ("-", "—", "–", "--", ".", "?", "!", "”", '"', "''")):
         return None, None  # 'said of Mr. Rubio: "..."': the name is what the quote is about
-    return _token_at(doc, colon), name.root
+    return _token_at(doc, colon), name
+
+
+def _proper_run(doc: Doc, end: int) -> Span | None:
+    """'- Dovrek Research: "..."': up to five proper nouns (and an 'and' between them) ending at end,
+    after a dash, when the model tagged no entity there."""
+    last = _token_at(doc, end - 1)
+    if last is None or last.idx + len(last.text) != end:
+        return None
+    i = last.i
+    while i >= 0 and last.i - i < 5 and (doc[i].pos_ == "PROPN" or (doc[i].lower_ in ("and", "&") and i < last.i)):
+        i -= 1
+    start = i + 1
+    while start <= last.i and doc[start].pos_ != "PROPN":
+        start += 1
+    if start > last.i or i < 0 or doc[i].text not in ("-", "—", "–", "--"):
+        return None
+    return doc[start:last.i + 1]
 
 
 def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
@@ -789,7 +808,11 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
         via = "colon_name"
-        cue, subj = _colon_name(doc, qs, text, ents)
+        cue, name = _colon_name(doc, qs, text, ents)
+        subj = name.root if name is not None else None
+        # a name the model tagged no entity for: the actor is named by those words only
+        named = Resolved(disc.org(name.text), name.start_char, name.end_char, name.text) \
+            if name is not None and not name.label_ else None
         if subj is None:
             via = "attribution"
             cue, subj = _attribution(doc, qs, qe, spans, text)
@@ -809,7 +832,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             kind = "partial"
         f = Found(qs, qe, kind, cue=(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
                   subject=subj, chain=chain, order=subj.idx if subj is not None else qs,
-                  inherit=subj is None, via=via)
+                  inherit=subj is None, via=via, resolved=named)
         found.append(f)
     for qs, qe, ent, _pe in _pull_quotes(doc, paras, spans, title_span):
         a = disc.person(ent.text) if ent.label_ == "PERSON" else disc.org(ent.text)
