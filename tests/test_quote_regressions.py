@@ -195,3 +195,11 @@ def test_digest_name_the_model_missed_before_a_colon_is_the_speaker():
     an = analyze("Estimates of turnout are hard - Dovrek Research: \u201cAll the samples include more active voters.\u201d")
     q = next(q for q in an.quotes if "All the samples" in q.text)
     assert q.speaker is not None and q.speaker.text == "Dovrek Research"
+
+
+def test_verb_glued_after_a_quote_has_its_subject_after_it():
+    text = ("Mayor Tomas Brek opened the rally in Dovrek.\n\n"
+            '"It is about time this town had a harbour of its own," exhorted the mayor\'s sister, Lena Vosk.')
+    an = analyze(text)
+    q = next(q for q in an.quotes if "harbour of its own" in q.text)
+    assert q.speaker is not None and "sister" in q.speaker.text

@@ -422,6 +422,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                 break
             if t.pos_ == "VERB":
                 subj = _subject(t)
+                if subj is None and t is after[0] and t.tag_ in ("VBD", "VBZ", "VBP"):
+                    subj = _inverted_subject(t)
                 if subj is not None and not inside(subj) and subj.idx >= qe and subj.lower_ not in RELATIVE:
                     return t, subj
                 break
@@ -450,6 +452,20 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                     return a, subj
                 break
     return None, None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """'"...," exhorted the governor's aide.', '"...!" read one.': a verb right after the quote with no
+    subject before it has its subject after it, the noun phrase that ends the sentence (the parser
+    takes it for an object)."""
+    nxt = [c for c in verb.rights if c.dep_ in ("dobj", "attr", "nsubj", "npadvmod", "dative")]
+    if not nxt or any(t.is_punct for t in verb.doc[verb.i + 1: nxt[0].i]):
+        return None
+    obj = nxt[0]
+    end = obj.right_edge.i + 1
+    if end < verb.sent.end and verb.doc[end].text not in (".", ",", "!", "?", ";"):
+        return None
+    return obj if obj.pos_ in ("NOUN", "PROPN", "NUM", "PRON") else None
 
 
 def _next_short_attribution(doc: Doc, qe: int, para_end: int) -> tuple[Token | None, Token | None]:
