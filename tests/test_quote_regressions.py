@@ -203,3 +203,18 @@ def test_verb_glued_after_a_quote_has_its_subject_after_it():
     an = analyze(text)
     q = next(q for q in an.quotes if "harbour of its own" in q.text)
     assert q.speaker is not None and "sister" in q.speaker.text
+
+
+def test_quotation_nobody_is_said_to_say_is_not_recorded():
+    text = ("The old harbour of Dovrek opened in 1902.\n\n"
+            '"Ships come and go, but the harbour stays with us for good."\n\n'
+            "The council meets on Monday to vote on the new port fees.")
+    an = analyze(text)
+    assert not [q for q in an.quotes if "Ships come and go" in q.text]
+
+
+def test_quotation_after_an_attributed_one_is_still_recorded_with_its_speaker():
+    text = ('"The fees are too high," said Mayor Tomas Brek on Monday.\n\n'
+            '"Ships come and go, but the harbour stays with us for good."')
+    an = analyze(text)
+    assert _speaker(an, "Ships come and go") == "Tomas Brek"

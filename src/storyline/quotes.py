@@ -922,9 +922,12 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
                 f.via += "+inherit"
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
-    # quotes ('the "Crossroads of America"'), not a quote
+    # quotes ('the "Crossroads of America"'), not a quote; a whole quotation with no attribution
+    # of its own and no speaker in reach to go on from (an epigraph, a slogan, an excerpt whose
+    # source the text leaves to a headline) is not recorded: we cannot say whose words they are
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
-                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)
+            and not (f.kind == "direct" and f.speaker is None and f.cue is None)]
 
 
 def _sourceless_frames(found: list[Found], reported: list[tuple[int, int, Token, Token | None]]) -> None:
