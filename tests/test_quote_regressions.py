@@ -218,3 +218,14 @@ def test_quotation_after_an_attributed_one_is_still_recorded_with_its_speaker():
             '"Ships come and go, but the harbour stays with us for good."')
     an = analyze(text)
     assert _speaker(an, "Ships come and go") == "Tomas Brek"
+
+
+def test_participle_glued_to_a_group_noun_is_said_by_that_group():
+    an = analyze("A poll of voters released on Monday found most residents saying that the port fees were too high.")
+    q = next(q for q in an.quotes if "port fees were too high" in q.text)
+    assert q.speaker is not None and q.speaker.text.endswith("residents")
+
+
+def test_participle_after_the_addressees_is_said_by_the_subject():
+    an = analyze("Mayor Tomas Brek emailed supporters saying that the vote on the port fees would be close.")
+    assert _speaker(an, "vote on the port fees") == "Tomas Brek"

@@ -176,6 +176,9 @@ def _subject(verb: Token) -> Token | None:
     if verb.dep_ == "advcl" and verb.tag_ == "VB" and verb.head is not verb and verb.head.lemma_.lower() in _cues_extra("infinitive_heads") \
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(verb.head)
+    glued = _glued_noun(verb)
+    if glued is not None:
+        return glued
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
@@ -197,6 +200,26 @@ def _publisher(subj: Token, verb: Token) -> Token | None:
         return None
     outer = _subject(obj.head)
     return outer if outer is not None and outer.lower_ not in RELATIVE else None
+
+
+def _glued_noun(verb: Token) -> Token | None:
+    """'recent polls showing ...', 'supporters chanting ...': a participle right after the noun it
+    hangs on, with no comma between, is said by that noun when it can speak (a name, a source,
+    group or role noun, not a date or place), not by the subject of the clause."""
+    prev = verb.head
+    if verb.tag_ != "VBG" or verb.dep_ != "acl" or prev.i != verb.i - 1 or prev.pos_ not in ("NOUN", "PROPN") \
+            or prev.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
+        return None
+    if prev.pos_ == "NOUN" and _no_speaker(prev) and prev.lower_ not in ("percent", "%"):
+        return None  # 'spent the day saying ...': the clause's subject speaks
+    if (prev.dep_ == "pobj" and prev.head.lower_ == "to") or (prev.dep_ == "dobj" and (
+            _cues()[0].get(prev.head.lemma_.lower()) == "speech" or prev.head.lemma_.lower() in _cues_extra("address_verbs"))):
+        return None  # 'emailed supporters saying ...', 'a message to supporters saying ...': the addressees
+    if prev.lemma_.lower() in _cues_extra("authored_nouns"):
+        return None  # 'said in a statement saying ...': the words are the author's
+    if prev.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "CARDINAL"):
+        return None
+    return prev
 
 
 DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Z .'-]*(?:, [A-Za-z0-9 .]+)?(?: \([A-Za-z]+\))?|[A-Z][A-Za-z .'-]+ \([A-Z]{2,}\)) ?[-–—]{1,2} ")
