@@ -229,11 +229,20 @@ def _past_dateline(subj: Token, verb: Token) -> Token | None:
     """'CLEVELAND - Former Attorney General Ann Colby told delegates ...': the parser took the
     dateline opening the paragraph for the subject; the speaker is the noun phrase after the dash."""
     doc = verb.doc
-    para = doc.text.rfind("\n", 0, subj.idx) + 1
-    m = DATELINE.match(doc.text, para)
-    if m is None or not para <= subj.idx < m.end() or verb.idx < m.end():
+    # the paragraph start, found from the tokens before the subject (Doc.text is rebuilt on every
+    # access, and this runs for every subject): a dateline holding the subject starts a few tokens back
+    j = subj.i
+    while j > 0 and "\n" not in doc[j - 1].text:
+        j -= 1
+        if subj.i - j > 40:
+            return None
+    if j > 0 and doc[j - 1].idx + doc[j - 1].text.rfind("\n") + 1 != doc[j].idx:
+        return None  # the paragraph opens with spaces: no dateline
+    m = DATELINE.match(doc[j:max(subj.i, verb.i) + 1].text)
+    end = doc[j].idx + m.end() if m is not None else 0
+    if m is None or not subj.idx < end or verb.idx < end:
         return None
-    after = [t for t in doc[subj.i:verb.i] if t.idx >= m.end()]
+    after = [t for t in doc[subj.i:verb.i] if t.idx >= end]
     heads = [t for t in after if t.pos_ in ("PROPN", "NOUN", "PRON") and not (after[0].i <= t.head.i < verb.i)]
     return heads[0] if heads else None
 
