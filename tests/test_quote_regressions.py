@@ -229,3 +229,10 @@ def test_participle_glued_to_a_group_noun_is_said_by_that_group():
 def test_participle_after_the_addressees_is_said_by_the_subject():
     an = analyze("Mayor Tomas Brek emailed supporters saying that the vote on the port fees would be close.")
     assert _speaker(an, "vote on the port fees") == "Tomas Brek"
+
+
+def test_it_is_worth_noting_names_no_source():
+    an = analyze("Mayor Tomas Brek spoke on Monday. It is important to note that the harbour fees were set "
+                 "before he took office.")
+    q = next(q for q in an.quotes if "harbour fees were set" in q.text)
+    assert q.speaker is None and q.cue == "note"

@@ -630,17 +630,21 @@ def _role_tail(tail: Span) -> bool:
     return bool(roles) and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "ADP", "DET", "CCONJ", "PUNCT") for t in tail)
 
 
-def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[tuple[int, int, Token, Token]]:
-    """(start, end, cue, subject) of reported speech and attributed beliefs."""
+def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[tuple[int, int, Token, Token | None]]:
+    """(start, end, cue, subject) of reported speech and attributed beliefs; subject None when the
+    cue names no one ('It is worth noting that ...')."""
     verbs, need_clause = _cues()
     for t in doc:
         if not _is_cue(t):
             continue
         subj = _subject(t)
         lemma = t.lemma_.lower()
+        expletive = _expletive(t)
         # "It said it would appeal": a company or agency named before speaks as "it"
-        if subj is None or not _can_speak(subj, t) or sourceless_passive(t):
+        if not expletive and (subj is None or not _can_speak(subj, t) or sourceless_passive(t)):
             continue
+        if expletive:
+            subj = None
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
@@ -669,7 +673,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if e.i - s.i < short:
             continue
         start, end = s.idx, e.idx + len(e.text)
-        if subj.idx >= start and subj.idx < end and not around:
+        if subj is not None and subj.idx >= start and subj.idx < end and not around:
             continue
         yield start, end, t, subj
 
@@ -682,6 +686,16 @@ def _set_off(cue: Token) -> bool:
     if cue.dep_ != "parataxis" or cue.i > cue.head.i or lo <= cue.sent.start or hi + 1 >= cue.sent.end:
         return False
     return (doc[lo].text == "," or doc[lo - 1].text == ",") and (doc[hi].text == "," or doc[hi + 1].text == ",")
+
+
+def _expletive(verb: Token) -> bool:
+    """'It is important to note that ...', 'it is hard to see how ...': an infinitive cue after an
+    adjective whose subject is an empty "it" names no one who says or believes it."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "advcl", "ccomp") and verb.tag_ == "VB" and head is not verb \
+        and head.lemma_ == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children) \
+        and any(c.dep_ == "acomp" for c in head.children)
 
 
 def _around(cue: Token) -> tuple[Token, Token] | None:
