@@ -71,6 +71,30 @@ def _complements(verb: Token, rels: frozenset[str]) -> list[Token]:
     return out
 
 
+def _owner_acts(noun: Token, owner: Token, subject: Callable[[Token], Token | None]) -> Token:
+    """'He stepped up his attacks on ...', 'they were unsparing in their criticism of ...': a noun frame
+    owned by a possessive pronoun, as the object of a verb (or of a preposition on it), is the act of
+    that verb's subject, whom the pronoun names again; that subject is the source."""
+    if owner.lower_ not in ("his", "her", "their", "its"):
+        return owner
+    head = noun.head
+    if noun.dep_ == "pobj" and head.dep_ == "prep" and head.lower_ == "in":
+        head = head.head
+        if head.pos_ == "ADJ" and head.dep_ == "acomp":
+            head = head.head
+    elif noun.dep_ != "dobj":
+        return owner
+    if head.pos_ not in ("VERB", "AUX"):
+        return owner
+    subj = subject(head)
+    if subj is None or subj.i > noun.i or subj.lower_ in ("it", "there", "which", "that"):
+        return owner
+    plural = subj.tag_ in ("NNS", "NNPS") or subj.lower_ in ("they", "we") or any(c.dep_ == "conj" for c in subj.children)
+    if plural != (owner.lower_ == "their") or subj.lower_ in ("i", "you"):
+        return owner  # 'voters who decided since his decision ...': the pronoun names someone else
+    return subj
+
+
 def framed(doc: Doc, subject: Callable[[Token], Token | None],
            content_end: Callable[[Token], Token]) -> Iterator[tuple[int, int, Token, Token | None]]:
     """(start, end, cue, subject) of every frame in doc; subject is None for sourceless frames."""
@@ -92,7 +116,7 @@ def framed(doc: Doc, subject: Callable[[Token], Token | None],
             comps = [c for c in _complements(t, nouns[lemma]) if c.i > t.i]
             if owner is None or not comps:
                 continue
-            first, last, subj = comps[0].left_edge, content_end(comps[-1]), owner
+            first, last, subj = comps[0].left_edge, content_end(comps[-1]), _owner_acts(t, owner, subject)
         elif t.pos_ != "VERB":
             continue
         elif sourceless_passive(t):

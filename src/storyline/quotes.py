@@ -71,6 +71,7 @@ class Found:
     chain: int | None = None  # pieces of one quote running over several paragraphs
     order: int = 0
     speaker: Resolved | None = None
+    via: str = ""  # which rule attributed it (for measuring classes of attributions)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -157,7 +158,7 @@ def _subject(verb: Token) -> Token | None:
     # with two subjects (a misparse), the one nearest the verb is the speaker
     for t in sorted(subs, key=lambda t: abs(t.i - verb.i)):
         if t.dep_ == "nsubj":
-            return _past_dateline(t, verb) or t
+            return _past_dateline(t, verb) or _publisher(t, verb) or t
     for a in verb.children:  # "was confirmed by X"
         if a.dep_ == "agent":
             for p in a.children:
@@ -175,6 +176,9 @@ def _subject(verb: Token) -> Token | None:
     if verb.dep_ == "advcl" and verb.tag_ == "VB" and verb.head is not verb and verb.head.lemma_.lower() in _cues_extra("infinitive_heads") \
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return _subject(verb.head)
+    glued = _glued_noun(verb)
+    if glued is not None:
+        return glued
     # "..., saying that ...", "..., adding that ...": a participle speaks for its clause's subject
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
@@ -187,6 +191,37 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
+def _publisher(subj: Token, verb: Token) -> Token | None:
+    """'The campaign released a video that accuses ...': what a thing someone made public says is
+    said by who made it public (PolNeAR marks the campaign); the verbs are data (`publish_verbs`)."""
+    obj = verb.head
+    if subj.lower_ not in ("that", "which") or verb.dep_ != "relcl" or obj.dep_ != "dobj" or obj.head.pos_ != "VERB" \
+            or obj.head.lemma_.lower() not in _cues_extra("publish_verbs") or verb.doc[subj.i - 1].text == ",":
+        return None
+    outer = _subject(obj.head)
+    return outer if outer is not None and outer.lower_ not in RELATIVE else None
+
+
+def _glued_noun(verb: Token) -> Token | None:
+    """'recent polls showing ...', 'supporters chanting ...': a participle right after the noun it
+    hangs on, with no comma between, is said by that noun when it can speak (a name, a source,
+    group or role noun, not a date or place), not by the subject of the clause."""
+    prev = verb.head
+    if verb.tag_ != "VBG" or verb.dep_ != "acl" or prev.i != verb.i - 1 or prev.pos_ not in ("NOUN", "PROPN") \
+            or prev.dep_ not in ("dobj", "pobj", "attr", "conj", "appos"):
+        return None
+    if prev.pos_ == "NOUN" and _no_speaker(prev) and prev.lower_ not in ("percent", "%"):
+        return None  # 'spent the day saying ...': the clause's subject speaks
+    if (prev.dep_ == "pobj" and prev.head.lower_ == "to") or (prev.dep_ == "dobj" and (
+            _cues()[0].get(prev.head.lemma_.lower()) == "speech" or prev.head.lemma_.lower() in _cues_extra("address_verbs"))):
+        return None  # 'emailed supporters saying ...', 'a message to supporters saying ...': the addressees
+    if prev.lemma_.lower() in _cues_extra("authored_nouns"):
+        return None  # 'said in a statement saying ...': the words are the author's
+    if prev.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "CARDINAL"):
+        return None
+    return prev
+
+
 DATELINE = re.compile(r"(?:[A-Z]{3,}[A-Z .'-]*(?:, [A-Za-z0-9 .]+)?(?: \([A-Za-z]+\))?|[A-Z][A-Za-z .'-]+ \([A-Z]{2,}\)) ?[-–—]{1,2} ")
 
 
@@ -194,11 +229,20 @@ def _past_dateline(subj: Token, verb: Token) -> Token | None:
     """'CLEVELAND - Former Attorney General Ann Colby told delegates ...': the parser took the
     dateline opening the paragraph for the subject; the speaker is the noun phrase after the dash."""
     doc = verb.doc
-    para = doc.text.rfind("\n", 0, subj.idx) + 1
-    m = DATELINE.match(doc.text, para)
-    if m is None or not para <= subj.idx < m.end() or verb.idx < m.end():
+    # the paragraph start, found from the tokens before the subject (Doc.text is rebuilt on every
+    # access, and this runs for every subject): a dateline holding the subject starts a few tokens back
+    j = subj.i
+    while j > 0 and "\n" not in doc[j - 1].text:
+        j -= 1
+        if subj.i - j > 40:
+            return None
+    if j > 0 and doc[j - 1].idx + doc[j - 1].text.rfind("\n") + 1 != doc[j].idx:
+        return None  # the paragraph opens with spaces: no dateline
+    m = DATELINE.match(doc[j:max(subj.i, verb.i) + 1].text)
+    end = doc[j].idx + m.end() if m is not None else 0
+    if m is None or not subj.idx < end or verb.idx < end:
         return None
-    after = [t for t in doc[subj.i:verb.i] if t.idx >= m.end()]
+    after = [t for t in doc[subj.i:verb.i] if t.idx >= end]
     heads = [t for t in after if t.pos_ in ("PROPN", "NOUN", "PRON") and not (after[0].i <= t.head.i < verb.i)]
     return heads[0] if heads else None
 
@@ -334,7 +378,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
 
 
-def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Token | None]:
+def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Span | None]:
     """'Polls fared better - Lena Vosk: "..."', 'Vosk: "..." Marek: "..."': a name set right before
     the colon that opens a quote, after a dash, a sentence or the paragraph start, is its speaker."""
     i = qs - 1
@@ -348,13 +392,32 @@ def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token |
         end -= 1
     name = next((e for e in ents if e.end_char == end and len(e) <= 5), None)
     if name is None:
+        name = _proper_run(doc, end)
+    if name is None:
         return None, None
     k = name.start - 1
     while k >= 0 and doc[k].is_space and "\n" not in doc[k].text:
         k -= 1
     if k >= 0 and not (doc[k].is_space or doc[k].text in ("-", "—", "–", "--", ".", "?", "!", "”", '"', "''")):
         return None, None  # 'said of Mr. Rubio: "..."': the name is what the quote is about
-    return _token_at(doc, colon), name.root
+    return _token_at(doc, colon), name
+
+
+def _proper_run(doc: Doc, end: int) -> Span | None:
+    """'- Dovrek Research: "..."': up to five proper nouns (and an 'and' between them) ending at end,
+    after a dash, when the model tagged no entity there."""
+    last = _token_at(doc, end - 1)
+    if last is None or last.idx + len(last.text) != end:
+        return None
+    i = last.i
+    while i >= 0 and last.i - i < 5 and (doc[i].pos_ == "PROPN" or (doc[i].lower_ in ("and", "&") and i < last.i)):
+        i -= 1
+    start = i + 1
+    while start <= last.i and doc[start].pos_ != "PROPN":
+        start += 1
+    if start > last.i or i < 0 or doc[i].text not in ("-", "—", "–", "--"):
+        return None
+    return doc[start:last.i + 1]
 
 
 def _name_between(doc: Doc, qe: int, cue: Token) -> Token | None:
@@ -391,6 +454,8 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                 break
             if t.pos_ == "VERB":
                 subj = _subject(t)
+                if subj is None and t is after[0] and t.tag_ in ("VBD", "VBZ", "VBP"):
+                    subj = _inverted_subject(t)
                 if subj is not None and not inside(subj) and subj.idx >= qe and subj.lower_ not in RELATIVE:
                     return t, subj
                 break
@@ -419,6 +484,20 @@ def _any_verb_attribution(doc: Doc, qs: int, qe: int, inside, text: str) -> tupl
                     return a, subj
                 break
     return None, None
+
+
+def _inverted_subject(verb: Token) -> Token | None:
+    """'"...," exhorted the governor's aide.', '"...!" read one.': a verb right after the quote with no
+    subject before it has its subject after it, the noun phrase that ends the sentence (the parser
+    takes it for an object)."""
+    nxt = [c for c in verb.rights if c.dep_ in ("dobj", "attr", "nsubj", "npadvmod", "dative")]
+    if not nxt or any(t.is_punct for t in verb.doc[verb.i + 1: nxt[0].i]):
+        return None
+    obj = nxt[0]
+    end = obj.right_edge.i + 1
+    if end < verb.sent.end and verb.doc[end].text not in (".", ",", "!", "?", ";"):
+        return None
+    return obj if obj.pos_ in ("NOUN", "PROPN", "NUM", "PRON") else None
 
 
 def _next_short_attribution(doc: Doc, qe: int, para_end: int) -> tuple[Token | None, Token | None]:
@@ -551,17 +630,21 @@ def _role_tail(tail: Span) -> bool:
     return bool(roles) and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "ADP", "DET", "CCONJ", "PUNCT") for t in tail)
 
 
-def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[tuple[int, int, Token, Token]]:
-    """(start, end, cue, subject) of reported speech and attributed beliefs."""
+def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[tuple[int, int, Token, Token | None]]:
+    """(start, end, cue, subject) of reported speech and attributed beliefs; subject None when the
+    cue names no one ('It is worth noting that ...')."""
     verbs, need_clause = _cues()
     for t in doc:
         if not _is_cue(t):
             continue
         subj = _subject(t)
         lemma = t.lemma_.lower()
+        expletive = _expletive(t)
         # "It said it would appeal": a company or agency named before speaks as "it"
-        if subj is None or not _can_speak(subj, t) or sourceless_passive(t):
+        if not expletive and (subj is None or not _can_speak(subj, t) or sourceless_passive(t)):
             continue
+        if expletive:
+            subj = None
         comp = [c for c in t.children if c.dep_ == "ccomp"]
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
@@ -569,7 +652,8 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if comp:
             c = comp[0]
             s, e = c.left_edge, _content_end(c)
-        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent and not _is_cue(t.head) \
+        elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent \
+                and (not _is_cue(t.head) or _set_off(t)) \
                 and verbs.get(lemma) == "speech" and (t.head.dep_ == "ROOT" or t.dep_ == "parataxis"):
             # "The talks stalled, the source said." and "The plan, the source said, is ...": the
             # attribution hangs off the reported clause, which is the rest of the sentence
@@ -589,9 +673,29 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         if e.i - s.i < short:
             continue
         start, end = s.idx, e.idx + len(e.text)
-        if subj.idx >= start and subj.idx < end and not around:
+        if subj is not None and subj.idx >= start and subj.idx < end and not around:
             continue
         yield start, end, t, subj
+
+
+def _set_off(cue: Token) -> bool:
+    """'The ministry, Koul said, called the plan a mistake': an attribution set off by commas before
+    the verb of the clause it reports is the outer one, even when that verb is a cue itself."""
+    doc = cue.doc
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    if cue.dep_ != "parataxis" or cue.i > cue.head.i or lo <= cue.sent.start or hi + 1 >= cue.sent.end:
+        return False
+    return (doc[lo].text == "," or doc[lo - 1].text == ",") and (doc[hi].text == "," or doc[hi + 1].text == ",")
+
+
+def _expletive(verb: Token) -> bool:
+    """'It is important to note that ...', 'it is hard to see how ...': an infinitive cue after an
+    adjective whose subject is an empty "it" names no one who says or believes it."""
+    head = verb.head
+    return verb.dep_ in ("xcomp", "advcl", "ccomp") and verb.tag_ == "VB" and head is not verb \
+        and head.lemma_ == "be" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children) \
+        and any(c.dep_ == "nsubj" and c.lower_ == "it" for c in head.children) \
+        and any(c.dep_ == "acomp" for c in head.children)
 
 
 def _around(cue: Token) -> tuple[Token, Token] | None:
@@ -765,21 +869,32 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     found: list[Found] = []
     for qs, qe, chain in spans:
         ps, pe = para_of(qs)
-        cue, subj = _colon_name(doc, qs, text, ents)
+        via = "colon_name"
+        cue, name = _colon_name(doc, qs, text, ents)
+        subj = name.root if name is not None else None
+        # a name the model tagged no entity for: the actor is named by those words only
+        named = Resolved(disc.org(name.text), name.start_char, name.end_char, name.text) \
+            if name is not None and not name.label_ else None
         if subj is None:
+            via = "attribution"
             cue, subj = _attribution(doc, qs, qe, spans, text)
         if subj is None:
+            via = "next_short"
             cue, subj = _next_short_attribution(doc, qe, pe)
         if subj is None and qs - ps <= 1:
+            via = "prev_colon"
             cue, subj = _prev_colon(doc, qs)
         if subj is None:
+            via = "sign_off"
             cue, subj = _sign_off(doc, qe)
+        if subj is None:
+            via = "none"
         kind = _kind_of(text, qs, qe, ps)
         if cue is not None and qs <= cue.idx < qe:
             kind = "partial"
         f = Found(qs, qe, kind, cue=(cue.idx, cue.idx + len(cue.text)) if cue is not None else None,
                   subject=subj, chain=chain, order=subj.idx if subj is not None else qs,
-                  inherit=subj is None)
+                  inherit=subj is None, via=via, resolved=named)
         found.append(f)
     for qs, qe, ent, _pe in _pull_quotes(doc, paras, spans, title_span):
         a = disc.person(ent.text) if ent.label_ == "PERSON" else disc.org(ent.text)
@@ -792,7 +907,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         while start > qe and text[start - 1] != " ":
             start -= 1
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
-                                                                text[qe:_pe].strip()), order=ent.start_char))
+                                                                text[qe:_pe].strip()), order=ent.start_char, via="pull"))
     direct = [(f.start, f.end) for f in found]
     reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
     reported += list(_colon_lines(doc, paras))
@@ -822,7 +937,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
         if title_span and title_span[0] <= s < title_span[1] and cue.text != ":":
             continue
         found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
-                           order=subj.idx if subj is not None else s))
+                           order=subj.idx if subj is not None else s, via="reported"))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
     found.sort(key=lambda f: (f.order, f.start))
     chains: dict[int, Resolved] = {}
@@ -843,6 +958,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             continue
         if f.chain is not None and f.chain in chains:
             f.speaker = chains[f.chain]
+            f.via += "+chain"
             continue
         if f.inherit and (f.kind == "direct" or _interrupted(text, found[:i], f) or _carries_on(doc, f)):
             prev = [g for g in found[:i] if g.speaker is not None and (g.kind != "indirect" or _speech_cue(doc, g)
@@ -850,10 +966,14 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             if prev and f.start - prev[-1].end < 1200 and _para_gap(paras, prev[-1].end, f.start) <= 2:
                 sp = prev[-1].speaker
                 f.speaker = Resolved(sp.actor, sp.start, sp.end, sp.text)
+                f.via += "+inherit"
     # a few words in marks that nobody is said to have said are a title, a nickname or scare
-    # quotes ('the "Crossroads of America"'), not a quote
+    # quotes ('the "Crossroads of America"'), not a quote; a whole quotation with no attribution
+    # of its own and no speaker in reach to go on from (an epigraph, a slogan, an excerpt whose
+    # source the text leaves to a headline) is not recorded: we cannot say whose words they are
     return [f for f in found if not (f.kind in ("partial", "direct") and f.speaker is None and f.cue is None
-                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)]
+                                     and len(text[f.start:f.end].split()) <= 3) and not _title(text, f)
+            and not (f.kind == "direct" and f.speaker is None and f.cue is None)]
 
 
 def _sourceless_frames(found: list[Found], reported: list[tuple[int, int, Token, Token | None]]) -> None:
