@@ -1,0 +1,53 @@
+"""Shortcuts taken for CPU time (issue 7, fifth round) give the same answers as the long way."""
+import sqlite3
+
+import spacy
+from conftest import SAMPLE
+
+from storyline import api, synth, unnamed_groups
+from storyline.doctext import doc_text
+from storyline.fastattrs import _index_as_sets
+from storyline.nlp import MODEL
+
+
+def test_doc_text_is_the_docs_text_read_once(nlp):
+    doc = nlp("PORT SELVIN - The ferry \u201cwill not sail\u201d today, the operator said.\n\nIt did not.  ")
+    assert doc_text(doc) == doc.text
+    assert doc_text(doc) is doc_text(doc)  # kept, not joined again from the tokens
+    other = nlp("Another report.")
+    assert doc_text(other) == "Another report."
+
+
+def test_lemma_index_as_sets_gives_the_lists_answers():
+    stock = spacy.load(MODEL).get_pipe("lemmatizer")
+    fast = spacy.load(MODEL).get_pipe("lemmatizer")
+    _index_as_sets(fast)
+    assert all(isinstance(v, frozenset) for v in fast.lookups.get_table("lemma_index").values())
+    assert any(isinstance(v, list) for v in stock.lookups.get_table("lemma_index").values())
+    nlp = spacy.load(MODEL, disable=["lemmatizer"])
+    texts = [a["text"] for a in synth.articles(12, start=300)]
+    texts.append("The striking dockers' unions were regrouping; she'd stopped buying geese and feet-washing "
+                 "kits, worse luck, as the best-laid plans went awry and the children sang.")
+    n = 0
+    for doc in nlp.pipe(texts):
+        for tok in doc:
+            for pos in ("NOUN", "VERB", "ADJ", "ADV", tok.pos_):  # every table, not only the tagged POS
+                tok.pos_ = pos
+                stock.cache.clear()
+                fast.cache.clear()
+                assert fast.rule_lemmatize(tok) == stock.rule_lemmatize(tok), (tok.text, pos)
+                n += 1
+    assert n > 5000
+
+
+def test_armed_group_of_the_neighbours_same_with_reads_kept(tmp_path):
+    db_path = str(tmp_path / "s.db")
+    api.ingest([SAMPLE], db=db_path)
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    ids = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY rowid")]
+    kept = unnamed_groups._Neighbours(db)
+    fresh = [unnamed_groups.group_for(db, a) for a in ids]
+    assert [unnamed_groups.group_for(db, a, kept) for a in ids] == fresh
+    assert any(g is not None for g in fresh)  # the neighbours' vote was exercised
+    db.close()
