@@ -1,8 +1,9 @@
 """Shortcuts taken for CPU time (issue 7, fifth round) give the same answers as the long way."""
+import json
 import sqlite3
 
 import spacy
-from conftest import SAMPLE
+from conftest import SAMPLE, UNSEEN
 
 from storyline import api, synth, unnamed_groups
 from storyline.doctext import doc_text
@@ -51,3 +52,30 @@ def test_armed_group_of_the_neighbours_same_with_reads_kept(tmp_path):
     assert [unnamed_groups.group_for(db, a, kept) for a in ids] == fresh
     assert any(g is not None for g in fresh)  # the neighbours' vote was exercised
     db.close()
+
+
+def _clustered(tmp_path, name: str, max_kept: int) -> tuple[list, list]:
+    from storyline import event_clusters
+
+    db_path = str(tmp_path / f"{name}.db")
+    old = event_clusters._Matches.MAX_KEPT
+    event_clusters._Matches.MAX_KEPT = max_kept
+    try:
+        api.ingest([SAMPLE, UNSEEN], db=db_path)
+    finally:
+        event_clusters._Matches.MAX_KEPT = old
+    db = sqlite3.connect(db_path)
+    out = (db.execute("SELECT id, cluster_id FROM events ORDER BY id").fetchall(),
+           db.execute("SELECT id, event_ids FROM event_clusters ORDER BY id").fetchall())
+    db.close()
+    return out
+
+
+def test_event_clusters_same_with_candidate_matches_kept(tmp_path):
+    """The candidate events kept across a pass (and their clusters followed through every join and
+    merge) give the clusters that asking the store for each event gives (MAX_KEPT 0: nothing kept)."""
+    kept = _clustered(tmp_path, "kept", 200_000)
+    asked = _clustered(tmp_path, "asked", 0)
+    assert kept == asked
+    _, clusters = kept
+    assert any(len(json.loads(ids)) > 1 for _, ids in clusters)  # events did join clusters
