@@ -79,3 +79,18 @@ def test_event_clusters_same_with_candidate_matches_kept(tmp_path):
     assert kept == asked
     _, clusters = kept
     assert any(len(json.loads(ids)) > 1 for _, ids in clusters)  # events did join clusters
+
+
+def test_place_patterns_made_by_the_tokenizer_alone_match_the_same_words(nlp):
+    from storyline.nlp import _place_patterns
+
+    full = spacy.load(MODEL)  # the phrases made by every component before the ruler, as spaCy does it
+    assert nlp.disabled == full.disabled and "storyline_places" in nlp.pipe_names  # every component back on
+    ours = nlp.get_pipe("storyline_places").phrase_patterns
+    ruler = full.add_pipe("entity_ruler", name="places_full", before="ner",
+                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
+    ruler.add_patterns(_place_patterns())
+    theirs = ruler.phrase_patterns
+    assert ours.keys() == theirs.keys()
+    for label in ours:
+        assert [[t.orth for t in d] for d in ours[label]] == [[t.orth for t in d] for d in theirs[label]]
