@@ -57,7 +57,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower())
 
 
-@lru_cache(maxsize=4096)  # wire copy: the same quote in many reports
+@lru_cache(maxsize=2048)  # wire copy: the same quote in many reports (bounded: ~6 MB at most)
 def trigrams(text: str) -> frozenset[tuple[str, ...]]:
     w = words(text)
     return frozenset(tuple(w[i:i + 3]) for i in range(len(w) - 2))
@@ -90,7 +90,7 @@ def _rows(store: Store, column: str, values: list[str]) -> list[QuoteText]:
     return out
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=32768)  # ~5 MB at most
 def gram_hash(gram: tuple[str, ...]) -> int:
     """A trigram as a signed 64-bit key, the same in every process (Python's hash() is not)."""
     return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big", signed=True)

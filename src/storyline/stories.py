@@ -81,7 +81,7 @@ def _norm_words(text: str) -> list[str]:
     return [w.lower().replace("\u2019", "'") for w in _WORD.findall(text)]
 
 
-@lru_cache(maxsize=4096)  # wire copy: the same paragraph in many reports
+@lru_cache(maxsize=2048)  # wire copy: the same paragraph in many reports (bounded: ~2 MB at most)
 def shingles(text: str) -> frozenset[int]:
     """Hashed word 5-grams of a paragraph (signed 64-bit, to fit an SQLite INTEGER)."""
     w = _norm_words(text)
