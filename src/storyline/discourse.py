@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
+from .doctext import doc_text
 from .lexicon import load_lexicon
 from .names import fold, same_person
 
@@ -146,7 +147,7 @@ class Discourse:
 
     def __init__(self, doc: Doc):
         self.doc = doc
-        self.text = doc.text  # Doc.text and Doc.ents are rebuilt on every access: read them once
+        self.text = doc_text(doc)  # Doc.text and Doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
         self.actors: list[LocalActor] = []
         self._by_key: dict[str, LocalActor] = {}

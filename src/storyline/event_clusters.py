@@ -112,10 +112,86 @@ def _summaries(db: Any, clusters: list[str]) -> dict[str, tuple[set[tuple[Any, A
     return out
 
 
-def _new_cluster(db: Any, event_id: str) -> None:
+def _new_cluster(db: Any, event_id: str, kept: _Matches | None = None) -> None:
     cid = stable_id("event_cluster", event_id)
     db.execute("INSERT OR REPLACE INTO event_clusters VALUES (?,?)", (cid, json.dumps([event_id])))
     db.execute("UPDATE events SET cluster_id=? WHERE id=?", (cid, event_id))
+    if kept is not None:
+        kept.assign(event_id, cid)
+
+
+class _Matches:
+    """The candidate query's answers kept for one aggregate() call. Everything the query asks of an
+    event but its cluster (type, status, dates, parties, the actors' countries) stays the same while
+    the events are clustered: the loop only writes ``cluster_id``. So the events that match a query
+    (with its date window and parties: reports of one wire story ask the same one again and again)
+    are kept, and their clusters are read from a copy of ``cluster_id`` that every write of the loop
+    updates alike (a new cluster, a join, a merge of clusters), the same answer the store gives.
+    Bounded: past ``MAX_KEPT`` kept events a query is asked of the store as before."""
+
+    MAX_KEPT = 200_000
+
+    def __init__(self) -> None:
+        self.matches: dict[tuple[Any, ...], list[str]] = {}
+        self.cluster: dict[str, str | None] = {}  # event id -> cluster id, as in the store
+        self.members: dict[str, set[str]] = {}  # cluster id -> the events of self.cluster in it
+        self.size = 0
+
+    def assign(self, event_id: str, cid: str) -> None:
+        old = self.cluster.get(event_id)
+        if old is not None:
+            self.members.get(old, set()).discard(event_id)
+        self.cluster[event_id] = cid
+        self.members.setdefault(cid, set()).add(event_id)
+
+    def merge(self, cid: str, into: str) -> None:
+        """``UPDATE events SET cluster_id=into WHERE cluster_id=cid``, on the copy."""
+        for e in self.members.pop(cid, set()):
+            self.cluster[e] = into
+            self.members.setdefault(into, set()).add(e)
+
+    def clusters(self, db: Any, sql: str, args: tuple, own: str) -> list[str] | None:
+        """The clusters of the events matching the query but ``own``, or None past the bound."""
+        key = (sql, args)
+        ids = self.matches.get(key)
+        if ids is None:
+            if self.size >= self.MAX_KEPT:
+                return None
+            ids = []
+            for eid, cid in db.execute(sql, args):
+                if eid not in self.cluster:
+                    self.cluster[eid] = cid
+                    if cid is not None:
+                        self.members.setdefault(cid, set()).add(eid)
+                ids.append(eid)
+            self.matches[key] = ids
+            self.size += len(ids)
+        cluster = self.cluster
+        return sorted({c for e in ids if e != own and (c := cluster[e]) is not None})
+
+
+def _query(head: str, sel: str, own: str, base: tuple, when: dt.date | None, article_id: str,
+           party_args: tuple) -> tuple[str, tuple]:
+    """The candidate query of aggregate(): ``head`` with what it selects, the condition on the event
+    asking (``own``), its source and its time window filled in."""
+    undated = "(e.date IS NULL OR length(e.date)<>10)"
+    if when is None:
+        # with no date at all, two reports cannot be told to be of one event: an undated event
+        # joins only the undated events of its own article (the same event told twice)
+        return (head.format(sel=sel, own=own, src="events e JOIN articles a ON a.id=e.article_id",
+                            window=f"e.article_id=? AND {undated} AND a.published IS NULL"),
+                (*base, article_id, *party_args))
+    lo = (when - dt.timedelta(days=WINDOW_DAYS)).isoformat()
+    hi = (when + dt.timedelta(days=WINDOW_DAYS)).isoformat()
+    # events dated in the window (the (event_type, date) index), and undated events of
+    # articles published in it (the articles' date index)
+    # (the second read from the window's articles through the partial index events_undated,
+    # never from every event of the type: "+" keeps SQLite off the type index there)
+    return (head.format(sel=sel, own=own, src="events e", window="length(e.date)=10 AND e.date BETWEEN ? AND ?")
+            + " UNION " + head.replace("WHERE e.event_type", "WHERE +e.event_type").format(
+                sel=sel, own=own, src="articles a JOIN events e ON e.article_id=a.id",
+                window=f"a.published BETWEEN ? AND ? AND {undated}"),
+            (*base, lo, hi, *party_args, *base, lo, hi, *party_args))
 
 
 def aggregate(store: Any, article_ids: list[str]) -> None:
@@ -133,13 +209,14 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                      f'WHERE e.article_id IN ({marks}) AND e.cluster_id IS NULL ORDER BY a.path, e.start, e.id',
                      article_ids).fetchall()
     parties = _Parties(db)
+    kept = _Matches()
     with db:
         for ev in new:
             when = _day(ev["date"]) or _day(pub.get(ev["article_id"]))
             ids = [x for x in (ev["actor_id"], ev["recipient_id"]) if x]
             words = sorted(_names(ev["actor_text"]) | _names(ev["recipient_text"]))[:4]
             if not ids and not words:
-                _new_cluster(db, ev["id"])
+                _new_cluster(db, ev["id"], kept)
                 continue
             # only clusters that name one of the event's parties (by id, by a state of the same country, or by
             # a shared name) can take it; the country is matched on the window's events' actors (joined), not
@@ -163,35 +240,21 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                 match += " OR " + by_country
             party_args = (*related, *related, *[f"%{w}%" for w in words for _ in (0, 1)],
                           *[x for c, st in countries for x in (c, st, c, st)])
-            head = ("SELECT DISTINCT e.cluster_id FROM {} " +
+            head = ("SELECT DISTINCT {sel} FROM {src} " +
                     ("LEFT JOIN actors xa ON xa.id=e.actor_id LEFT JOIN actors xr ON xr.id=e.recipient_id "
                      if by_country else "") +
-                    "WHERE e.event_type=? AND e.status=? AND e.cluster_id IS NOT NULL AND e.id<>? AND {} AND (" +
-                    match + ")")
-            base = (ev["event_type"], ev["status"], ev["id"])
-            undated = "(e.date IS NULL OR length(e.date)<>10)"
-            if when is None:
-                # with no date at all, two reports cannot be told to be of one event: an undated event
-                # joins only the undated events of its own article (the same event told twice)
-                sql = head.format("events e JOIN articles a ON a.id=e.article_id",
-                                  f"e.article_id=? AND {undated} AND a.published IS NULL")
-                args: tuple = (*base, ev["article_id"], *party_args)
-            else:
-                lo = (when - dt.timedelta(days=WINDOW_DAYS)).isoformat()
-                hi = (when + dt.timedelta(days=WINDOW_DAYS)).isoformat()
-                # events dated in the window (the (event_type, date) index), and undated events of
-                # articles published in it (the articles' date index)
-                # (the second read from the window's articles through the partial index events_undated,
-                # never from every event of the type: "+" keeps SQLite off the type index there)
-                sql = (head.format("events e", "length(e.date)=10 AND e.date BETWEEN ? AND ?") + " UNION " +
-                       head.replace("WHERE e.event_type", "WHERE +e.event_type").format(
-                           "articles a JOIN events e ON e.article_id=a.id", f"a.published BETWEEN ? AND ? AND {undated}"))
-                args = (*base, lo, hi, *party_args, *base, lo, hi, *party_args)
-            clusters = sorted(r[0] for r in db.execute(sql, args))
+                    "WHERE e.event_type=? AND e.status=?{own} AND {window} AND (" + match + ")")
+            # the matching events kept for the next events asking the same (see _Matches), else as asked
+            clusters = kept.clusters(db, *_query(head, "e.id, e.cluster_id", "", (ev["event_type"], ev["status"]),
+                                                 when, ev["article_id"], party_args), ev["id"])
+            if clusters is None:
+                clusters = sorted(r[0] for r in db.execute(*_query(
+                    head, "e.cluster_id", " AND e.cluster_id IS NOT NULL AND e.id<>?",
+                    (ev["event_type"], ev["status"], ev["id"]), when, ev["article_id"], party_args)))
             hits = [cid for cid, (dates, sides) in sorted(_summaries(db, clusters).items())
                     if _fits_all(ev, when, dates, sides, parties)]
             if not hits:
-                _new_cluster(db, ev["id"])
+                _new_cluster(db, ev["id"], kept)
                 continue
             keep, *rest = sorted(hits)
             members = set(json.loads(db.execute("SELECT event_ids FROM event_clusters WHERE id=?",
@@ -202,6 +265,8 @@ def aggregate(store: Any, article_ids: list[str]) -> None:
                     members |= set(json.loads(row[0]))
                 db.execute("DELETE FROM event_clusters WHERE id=?", (cid,))
                 db.execute("UPDATE events SET cluster_id=? WHERE cluster_id=?", (keep, cid))
+                kept.merge(cid, keep)
             members.add(ev["id"])
             db.execute("UPDATE event_clusters SET event_ids=? WHERE id=?", (json.dumps(sorted(members)), keep))
             db.execute("UPDATE events SET cluster_id=? WHERE id=?", (keep, ev["id"]))
+            kept.assign(ev["id"], keep)

@@ -36,6 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from . import dates
 from .discourse import Discourse, LocalActor, Resolved, _np_span
 from .discourse import _lex as _disc_lex
+from .doctext import doc_text
 from .knowledge import Knowledge
 from .knowledge import load as load_knowledge
 from .lexicon import load_lexicon
@@ -175,7 +176,7 @@ class Arguments:
 
     def __init__(self, doc: Doc, disc: Discourse, kn: Knowledge, quotes: list):
         self.doc, self.disc, self.kn, self.quotes = doc, disc, kn, quotes
-        self.text = doc.text  # Doc.text and Doc.ents are rebuilt on every access: read them once
+        self.text = doc_text(doc)  # Doc.text and Doc.ents are rebuilt on every access: read them once
         self.ents = list(doc.ents)
         self.at: dict[int, LocalActor] = {p: a for p, a in disc.mentions}  # entity start -> actor
         self._keys: dict[str, str] = {}
@@ -470,7 +471,7 @@ def _glued(doc: Doc, text: str | None = None) -> dict[int, str]:
     got = doc.user_data.get("events_glued")
     if got is None:
         got = {}
-        for m in GLUED.finditer(doc.text if text is None else text):
+        for m in GLUED.finditer(doc_text(doc) if text is None else text):
             span = doc.char_span(m.start(2), m.end(2))
             if span is not None and len(span) == 1:
                 got[span.start] = m.group(1).lower()

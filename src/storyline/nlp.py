@@ -169,6 +169,9 @@ def load(model: str = MODEL) -> Language:
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
-    ruler.add_patterns(_place_patterns())  # type: ignore[attr-defined]
+    # the ruler makes a Doc of each phrase with the components before it; it matches on ORTH, which
+    # the tokenizer alone sets, so those components (the parser among them) are left out: 0.05 s a start
+    with nlp.select_pipes(disable=nlp.pipe_names[:nlp.pipe_names.index("storyline_places")]):
+        ruler.add_patterns(_place_patterns())  # type: ignore[attr-defined]
     nlp.add_pipe("storyline_entity_repair", after="ner")
     return nlp

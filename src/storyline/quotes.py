@@ -24,6 +24,7 @@ from functools import lru_cache
 from spacy.tokens import Doc, Span, Token
 
 from .discourse import Discourse, Resolved, roles_in
+from .doctext import doc_text
 from .frames import framed, frames, sourceless_passive
 from .lexicon import load_lexicon
 from .phrase_cues import phrase_cues
@@ -229,20 +230,12 @@ def _past_dateline(subj: Token, verb: Token) -> Token | None:
     """'CLEVELAND - Former Attorney General Ann Colby told delegates ...': the parser took the
     dateline opening the paragraph for the subject; the speaker is the noun phrase after the dash."""
     doc = verb.doc
-    # the paragraph start, found from the tokens before the subject (Doc.text is rebuilt on every
-    # access, and this runs for every subject): a dateline holding the subject starts a few tokens back
-    j = subj.i
-    while j > 0 and "\n" not in doc[j - 1].text:
-        j -= 1
-        if subj.i - j > 40:
-            return None
-    if j > 0 and doc[j - 1].idx + doc[j - 1].text.rfind("\n") + 1 != doc[j].idx:
-        return None  # the paragraph opens with spaces: no dateline
-    m = DATELINE.match(doc[j:max(subj.i, verb.i) + 1].text)
-    end = doc[j].idx + m.end() if m is not None else 0
-    if m is None or not subj.idx < end or verb.idx < end:
+    text = doc_text(doc)
+    para = text.rfind("\n", 0, subj.idx) + 1
+    m = DATELINE.match(text, para)
+    if m is None or not para <= subj.idx < m.end() or verb.idx < m.end():
         return None
-    after = [t for t in doc[subj.i:verb.i] if t.idx >= end]
+    after = [t for t in doc[subj.i:verb.i] if t.idx >= m.end()]
     heads = [t for t in after if t.pos_ in ("PROPN", "NOUN", "PRON") and not (after[0].i <= t.head.i < verb.i)]
     return heads[0] if heads else None
 
@@ -375,7 +368,7 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
         acc = _according(close_sent, qs, qe)
         if acc is not None:
             return None, acc
-    return _any_verb_attribution(doc, qs, qe, inside, doc.text if text is None else text)
+    return _any_verb_attribution(doc, qs, qe, inside, doc_text(doc) if text is None else text)
 
 
 def _colon_name(doc: Doc, qs: int, text: str, ents: list[Span]) -> tuple[Token | None, Span | None]:
@@ -544,7 +537,7 @@ def _prev_colon(doc: Doc, qs: int) -> tuple[Token | None, Token | None]:
 
 def _sign_off(doc: Doc, qe: int) -> tuple[Token | None, Token | None]:
     """'"... the top 1 percent."' then a line '- Senator Ruiz.': a quote signed on the next line."""
-    text = doc.text
+    text = doc_text(doc)
     j = qe
     while j < len(text) and text[j] in CLOSERS + STRAIGHT + ".,!?' ":
         j += 1
@@ -580,7 +573,7 @@ def _pull_quotes(doc: Doc, paras: list[tuple[int, int]], taken: list[tuple[int, 
 
     Yields (quote_start, quote_end, attribution entity, attribution_end).
     """
-    text = doc.text
+    text = doc_text(doc)
     for ps, pe in paras:
         if skip and ps <= skip[0] < pe:
             continue
@@ -804,7 +797,7 @@ def _relative_speaker(subj: Token) -> Token | None:
 
 def _colon_lines(doc: Doc, paras: list[tuple[int, int]]) -> Iterator[tuple[int, int, Token, Token]]:
     """Headline and transcript style: 'Lena Vosk: The Border Stays Open', 'VOSK: We are ready.'"""
-    text = doc.text
+    text = doc_text(doc)
     for ps, pe in paras:
         colon = text.find(":", ps, min(pe, ps + 60))
         if colon < 0:
@@ -861,7 +854,7 @@ def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
 
 def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = None) -> list[Found]:
     """All quotes of a parsed article, with speakers resolved in text order."""
-    text = doc.text
+    text = doc_text(doc)
     paras = paragraphs(text)
     para_of = lambda c: next(((s, e) for s, e in paras if s <= c <= e), (0, len(text)))  # noqa: E731
     spans = quote_spans(text)
@@ -1020,7 +1013,7 @@ def _title(text: str, f: Found) -> bool:
 def _carries_on(doc: Doc, f: Found) -> bool:
     """'Now, "within the business community there is ..."': a quote that holds its sentence's
     clause, with only an opener outside the marks, goes on with the words quoted before it."""
-    if f.kind != "partial" or len(doc.text[f.start:f.end].split()) < 5:
+    if f.kind != "partial" or len(doc_text(doc)[f.start:f.end].split()) < 5:
         return False
     sent = _sent_of(doc, f.start)
     if sent is None or sent.end_char > f.end + 3:

@@ -28,6 +28,7 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .records import stable_id
@@ -56,6 +57,7 @@ def words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['’][^\W_]+)?", text.lower())
 
 
+@lru_cache(maxsize=2048)  # wire copy: the same quote in many reports (bounded: ~6 MB at most)
 def trigrams(text: str) -> frozenset[tuple[str, ...]]:
     w = words(text)
     return frozenset(tuple(w[i:i + 3]) for i in range(len(w) - 2))
@@ -88,6 +90,7 @@ def _rows(store: Store, column: str, values: list[str]) -> list[QuoteText]:
     return out
 
 
+@lru_cache(maxsize=32768)  # ~5 MB at most
 def gram_hash(gram: tuple[str, ...]) -> int:
     """A trigram as a signed 64-bit key, the same in every process (Python's hash() is not)."""
     return int.from_bytes(hashlib.blake2b(" ".join(gram).encode(), digest_size=8).digest(), "big", signed=True)
@@ -174,14 +177,16 @@ def aggregate(store: Store, article_ids: list[str]) -> None:
                 old[sid] = json.loads(row[0]) if row else []
                 for qid in old[sid]:
                     union(old[sid][0], qid)
+        root = find(q.id)  # found again only after a union (find's path compression changes no root)
         for oid in others:
-            if find(q.id) == find(oid):
+            if root == find(oid):
                 continue
             if oid not in by_id:  # read when first compared: most candidates join through their statement
                 by_id |= {o.id: o for o in _rows(store, "id", [oid])}
                 grams[oid] = trigrams(by_id[oid].text)
             if same_words(grams[q.id], grams[oid]) and compatible(by_id[q.id], by_id[oid]):
                 union(q.id, oid)
+                root = find(q.id)
                 touched.add(q.id)
     # only the statements a new quote joined are written again
     roots = {find(q) for q in touched}
