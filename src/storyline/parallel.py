@@ -31,8 +31,10 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-# how much lower the workers' priority is than the storing process's (see point 3 above)
-WORKER_NICE = int(os.environ.get("STORYLINE_WORKER_NICE", "5"))
+# how much lower the workers' priority is than the storing process's (see point 3 above): any
+# positive value makes the storing process alone on a core the balanced placement on an otherwise
+# idle machine; a small one takes little from the workers when other programs compete for the cores
+WORKER_NICE = int(os.environ.get("STORYLINE_WORKER_NICE", "2"))
 SMALLEST = 4  # the smallest chunk at the end of the input
 
 
