@@ -8,7 +8,8 @@
    both sides), alternated --repeat times; the ratio is baseline seconds / storyline seconds.
 2. `--workers 2` against `--workers 1` on the same texts.
 3. peak memory (RSS of the ingest process and its children, sampled from /proc) at two corpus
-   sizes, --small and --large articles.
+   sizes, --small and --large articles; then `--workers 2` on the --large corpus against that
+   `--workers 1` run (2 vs 1 where start-up and the last pass are amortised; --skip-large-two).
 4. one new article into a store of --store articles (bench/incremental.py).
 4b. where one --workers 1 ingest spends its CPU, stage by stage (bench/stages.py).
 5. if present: bench/api_latency.py (the HTTP API), and events on/off when analyze_batch takes
@@ -195,6 +196,19 @@ def table(res: dict) -> str:
                 "",
             )
         )
+    lt = res.get("large_two")
+    if lt:
+        sec = lt["seconds"]
+        rows.append(
+            (
+                f"ingest --workers 2 vs --workers 1, {lt['articles']:,} synthetic articles (start-up and last pass "
+                "amortised; one round each)",
+                f"{lt['words'] / sec['w2']:,.0f} vs {lt['words'] / sec['w1']:,.0f} words/s "
+                f"(CPU {lt['cpu_seconds']['w2']:.0f} / {lt['cpu_seconds']['w1']:.0f} s)",
+                f"**{sec['w1'] / sec['w2']:.2f}×**",
+                "≥ 1.8×",
+            )
+        )
     if res.get("polnear"):
         p = res["polnear"]
         pw = p["words_per_second"]
@@ -269,6 +283,7 @@ def main() -> None:
     default_polnear = os.path.join(ROOT, "..", "shared", "eval", "polnear", "dev")
     ap.add_argument("--polnear", default=default_polnear if os.path.isdir(default_polnear) else None)
     ap.add_argument("--skip-api", action="store_true")
+    ap.add_argument("--skip-large-two", action="store_true", help="no --workers 2 run on the --large corpus")
     ap.add_argument("--api-articles", type=int, default=None)
     ap.add_argument("--json", default=os.path.join(ROOT, "out", "bench.json"))
     args = ap.parse_args()
@@ -300,7 +315,8 @@ def main() -> None:
                 "peak_rss_mb"
             ]
         )
-        large = ingest(synth.write_jsonl(os.path.join(tmp, "large.jsonl"), args.large), 1, tmp)
+        large_corpus = synth.write_jsonl(os.path.join(tmp, "large.jsonl"), args.large)
+        large = ingest(large_corpus, 1, tmp)
         res["memory"] = {
             "small_articles": args.small,
             "large_articles": args.large,
@@ -308,6 +324,14 @@ def main() -> None:
             "large_mb": large["peak_rss_mb"],
             "large_seconds": large["seconds"],
         }
+        if not args.skip_large_two:
+            # two workers on the large corpus right after one (start-up and the last pass amortised)
+            print(f"--workers 2 at {args.large} articles …", file=sys.stderr)
+            large_two = ingest(large_corpus, 2, tmp)
+            res["large_two"] = {"articles": args.large, "words": words(large_corpus),
+                                "seconds": {"w1": large["seconds"], "w2": large_two["seconds"]},
+                                "cpu_seconds": {"w1": large["cpu_seconds"], "w2": large_two["cpu_seconds"]},
+                                "loadavg": os.getloadavg()}
         print(f"one new article into a store of {args.store} …", file=sys.stderr)
         inc_json = os.path.join(tmp, "incremental.json")
         r = subprocess.run(

@@ -8,6 +8,8 @@ import sys
 import threading
 import time
 
+import pytest
+
 from storyline import synth
 from storyline.store import Store
 from tablecmp import integrity_ok, table_rows
@@ -15,8 +17,8 @@ from tablecmp import integrity_ok, table_rows
 N = 60
 
 
-def ingest_cmd(corpus, db):
-    return [sys.executable, "-m", "storyline.cli", "ingest", corpus, "--db", db, "-q"]
+def ingest_cmd(corpus, db, workers=1):
+    return [sys.executable, "-m", "storyline.cli", "ingest", corpus, "--db", db, "-q", "--workers", str(workers)]
 
 
 def count(db):
@@ -30,7 +32,8 @@ def count(db):
         return 0
 
 
-def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path):
+@pytest.mark.parametrize("workers", [1, 2])
+def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path, workers):
     corpus = synth.write_folder(str(tmp_path / "corpus"), N)
     clean = str(tmp_path / "clean.db")
     r = subprocess.run(ingest_cmd(corpus, clean), capture_output=True, text=True, timeout=900)
@@ -39,7 +42,7 @@ def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path):
     assert len(want["articles"]) == N
 
     crashed = str(tmp_path / "crashed.db")
-    proc = subprocess.Popen(ingest_cmd(corpus, crashed), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(ingest_cmd(corpus, crashed, workers), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 600
     while count(crashed) < 5 and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
@@ -50,7 +53,7 @@ def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path):
     assert 0 < stored < N, f"the kill did not land mid-run ({stored} of {N} stored)"
     assert integrity_ok(crashed)
 
-    r = subprocess.run(ingest_cmd(corpus, crashed), capture_output=True, text=True, timeout=900)
+    r = subprocess.run(ingest_cmd(corpus, crashed, workers), capture_output=True, text=True, timeout=900)
     assert r.returncode == 0, r.stderr
     got = table_rows(crashed)
     assert set(got) == set(want)

@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -193,21 +192,14 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
         for chunk in chunks:
             handle(_analyze_chunk(chunk, events))
     else:
-        ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
-        if ctx.get_start_method() == "fork":
-            from .nlp import load
+        # the workers share the model loaded here, run ahead of storing by a pass, and finish together
+        from . import parallel
+        from .nlp import load
 
-            load()  # once, before the fork: the workers share the loaded model instead of each loading it
-        # chunks are read in this thread (the store is not shared across threads) and handed
-        # to the pool with a bounded window, so memory stays flat and the order is kept
-        with ctx.Pool(workers) as pool:
-            pending: list[Any] = []
-            for chunk in chunks:
-                pending.append(pool.apply_async(_analyze_chunk, (chunk, events)))
-                while len(pending) > 2 * workers:
-                    handle(pending.pop(0).get())
-            for p in pending:
-                handle(p.get())
+        window = 2 * workers + max(1, AGGREGATE_EVERY // CHUNK)
+        for results in parallel.analysed(parallel.shrinking_chunks(articles(), CHUNK, 2 * workers), _analyze_chunk,
+                                         (events,), workers, window, preload=load):
+            handle(results)
     catch_up(store)
     store.close()
     return report
