@@ -94,3 +94,30 @@ def test_place_patterns_made_by_the_tokenizer_alone_match_the_same_words(nlp):
     assert ours.keys() == theirs.keys()
     for label in ours:
         assert [[t.orth for t in d] for d in ours[label]] == [[t.orth for t in d] for d in theirs[label]]
+
+
+def test_bulk_ingest_gc_settings_same_rows_and_restored(tmp_path):
+    """The command line's ingest collects garbage less often (gctune.py): the same rows as the
+    library's defaults, and the process's own settings back afterwards (API callers keep theirs)."""
+    import gc
+
+    from tablecmp import table_rows
+    from typer.testing import CliRunner
+
+    from storyline import gctune
+    from storyline.cli import app
+
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    with gctune.bulk_ingest():
+        assert gc.get_threshold() == gctune.BULK_THRESHOLD != before
+        assert gc.get_freeze_count() > frozen
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    tuned, plain = str(tmp_path / "tuned.db"), str(tmp_path / "plain.db")
+    res = CliRunner().invoke(app, ["ingest", SAMPLE, "--db", tuned, "-q"])
+    assert res.exit_code == 0, res.output
+    assert gc.get_threshold() == before
+    api.ingest([SAMPLE], db=plain)
+    rows = table_rows(tuned)
+    assert rows == table_rows(plain) and rows["articles"]
