@@ -56,6 +56,22 @@ def test_results_come_back_in_input_order_from_workers_at_a_lower_priority():
         assert {n for chunk in out for _, _, n in chunk} == {os.nice(0) + parallel.WORKER_NICE}
 
 
+def test_the_collector_is_left_as_the_caller_set_it():
+    import gc
+
+    from storyline.gctune import bulk_ingest
+
+    def run():
+        return list(parallel.analysed(shrinking_chunks(range(8), 4, 2), _worker_view, (0,), workers=2, window=2))
+
+    run()
+    assert gc.get_freeze_count() == 0  # frozen for the run, unfrozen after
+    with bulk_ingest():
+        run()
+        assert gc.get_freeze_count() > 0  # the caller froze it: still frozen until the caller ends
+    assert gc.get_freeze_count() == 0
+
+
 def test_chunk_sizes_do_not_change_an_analysis():
     """What makes the store independent of the chunking: the same records for an article whatever
     the articles parsed beside it (spaCy batches the chunk)."""

@@ -72,6 +72,8 @@ def analysed(chunks: Iterable[list[Any]], work: Callable[..., list[Any]], args: 
     most ``window`` chunks handed out and not yet yielded. ``preload`` runs here before the fork
     (the model load), so the forked workers share what it loaded."""
     ctx = mp.get_context("fork" if os.name == "posix" else "spawn")
+    # a caller that froze the collector itself (gctune.bulk_ingest) unfreezes it when it is done
+    frozen_before = gc.get_freeze_count() > 0
     if ctx.get_start_method() == "fork":
         if preload is not None:
             preload()
@@ -92,4 +94,5 @@ def analysed(chunks: Iterable[list[Any]], work: Callable[..., list[Any]], args: 
                     return
                 yield pending.popleft().get()
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
