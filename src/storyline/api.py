@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import claimgroups, statements, stories
+from . import claimgroups, statements, stories, story_views
 from .analyze import analyze_batch
 from .errors import InputError, StorylineError
 from .ingest import RawInput, Skipped, build_article, expand, read
@@ -70,7 +70,9 @@ def _store_results(store: Store, report: IngestReport, results: Iterable[Analysi
             report.claims += len(r.claims)
             report.events += len(r.events)
             if _top(store) % every == 0:
-                catch_up(store, every, final=False)  # a pass of the cross-article steps every `every` articles
+                # a pass of the cross-article steps every `every` articles; the stored story views
+                # are brought up to date once, by the ingest's last pass (story_views.defer)
+                catch_up(store, every, final=False, defer_views=True)
         else:
             report.unchanged += 1
         if progress:
@@ -89,7 +91,7 @@ def _top(store: Store) -> int:
     return int(store.db.execute("SELECT COALESCE(max(rowid), 0) FROM articles").fetchone()[0])
 
 
-def aggregate(store: Store, upto: int | None = None) -> None:
+def aggregate(store: Store, upto: int | None = None, defer_views: bool = False) -> None:
     """The cross-article steps for the articles stored since each step last ran, up to rowid ``upto``
     (every stored article when None): years re-decided against the corpus, then claim groups, event
     clusters, statements and stories. Each step is idempotent and keeps its own mark, so a pass
@@ -104,7 +106,7 @@ def aggregate(store: Store, upto: int | None = None) -> None:
     statements.aggregate(store, todo)
     # every article up to the stories mark is in a story (none: a store older than the mark, read whole once)
     row = store.db.execute("SELECT value FROM meta WHERE key='stories_rowid'").fetchone()
-    stories.aggregate(store, stories.pending(store, upto, int(row[0]) if row else 0))
+    stories.aggregate(store, stories.pending(store, upto, int(row[0]) if row else 0), defer_views)
     with store.db:  # after stories: a pass killed in any step is redone whole, each step skipping what it did
         store.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                              [("aggregated_rowid", str(upto)), ("stories_rowid", str(upto))])
@@ -117,18 +119,22 @@ def _aggregated(store: Store) -> int:
     return min(int(marks.get("aggregated_rowid", 0)), int(marks.get("claim_groups_rowid", 0)))
 
 
-def catch_up(store: Store, every: int = AGGREGATE_EVERY, final: bool = True) -> None:
+def catch_up(store: Store, every: int = AGGREGATE_EVERY, final: bool = True, defer_views: bool = False) -> None:
     """Run the cross-article steps over the stored articles in passes of ``every`` articles, at rowids
     that are multiples of ``every``, then (``final``) over the rest. Memory is bounded by a pass, not by
     the batch, and the passes fall at the same rowids however often an ingest was interrupted and
-    rerun, so a rerun after a crash builds the same store as a clean run."""
+    rerun, so a rerun after a crash builds the same store as a clean run. ``defer_views``: the passes
+    leave the stored story views to the next pass that does not (see ``story_views.defer``); a
+    ``final`` catch-up builds those left."""
     top, done = _top(store), _aggregated(store)
     bound = (done // every + 1) * every
     while bound <= top:
-        aggregate(store, bound)
+        aggregate(store, bound, defer_views)
         bound += every
     if final and _aggregated(store) < top:
         aggregate(store, top)
+    if final:
+        story_views.settle(store.db)  # views a pass deferred, when no pass was left to build them
 
 
 def _chunks(items: Iterable[Any], n: int) -> Iterator[list[Any]]:

@@ -138,18 +138,19 @@ def pending(store: Any, upto: int | None = None, since: int = 0) -> list[str]:
         "ORDER BY published, id", (since, upto if upto is not None else 2**63 - 1))]
 
 
-def aggregate(store: Any, article_ids: list[str]) -> None:
-    """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles."""
+def aggregate(store: Any, article_ids: list[str], defer_views: bool = False) -> None:
+    """Mark copied paragraphs of, and assign to stories, the given (newly stored) articles.
+    ``defer_views``: leave the stories' stored views to a later pass (``story_views.defer``)."""
     if not article_ids:
         return
     try:
-        _aggregate(store.db, article_ids)
+        _aggregate(store.db, article_ids, defer_views)
     except sqlite3.Error as e:
         raise StoreError(f"grouping articles into stories failed in {store.path}: {e}; the articles are stored, "
                          "and the next `storyline ingest` groups them (check free disk space)") from None
 
 
-def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
+def _aggregate(db: sqlite3.Connection, article_ids: list[str], defer_views: bool = False) -> None:
     q = ",".join("?" * len(article_ids))
     rows = db.execute(f"SELECT id, title, text, published, outlet FROM articles WHERE id IN ({q}) "
                       "ORDER BY published IS NULL, published, id", tuple(article_ids)).fetchall()
@@ -178,7 +179,10 @@ def _aggregate(db: sqlite3.Connection, article_ids: list[str]) -> None:
         # the stored views of the stories this pass changed (the cross-article steps before
         # this one included: see story_views)
         touched |= story_views.stories_of_articles(db, recopied)
-        story_views.refresh(db, touched, since)
+        if defer_views:
+            story_views.defer(db, touched)
+        else:
+            story_views.refresh(db, touched, since)
         # bounded statistics for the query planner, so the read-only API picks index plans
         db.execute("PRAGMA analysis_limit=400")
         db.execute("ANALYZE")
