@@ -42,10 +42,10 @@ def _timed(name: str, fn):  # type: ignore[no-untyped-def]
 
 
 def _last_pass(fn):  # type: ignore[no-untyped-def]
-    def wrapper(st, every=api.AGGREGATE_EVERY, final=True):  # type: ignore[no-untyped-def]
+    def wrapper(st, every=api.AGGREGATE_EVERY, final=True, **kw):  # type: ignore[no-untyped-def]
         t = time.process_time()
         try:
-            return fn(st, every, final)
+            return fn(st, every, final, **kw)
         finally:
             if final:
                 CPU["last pass"] = CPU.get("last pass", 0.0) + time.process_time() - t

@@ -78,7 +78,11 @@ def _lex() -> dict:
     }
 
 
-PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": None, "it": None, "we": None, "i": None,
+# nouns for an unnamed source that, made definite, name the one met before: "a source in the
+# ministry ... the source added"; "the agency's interlocutor" (wire copy translated from Russian)
+_BACK = ("source", "sources", "insider", "insiders", "interlocutor", "interlocutors")
+
+PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "his": "m", "they": None, "them": None, "it": None, "we": None, "i": None,
             "their": None, "its": None}
 
 
@@ -229,6 +233,18 @@ class Discourse:
             if ent.start - i > 12:
                 break
         words.reverse()
+        # a posting or a portfolio: "Karesh Ambassador to Veldgrad Tomas Reinholt", "Special Envoy for
+        # the Middle East ..." (the place between title and name hangs on "to" or "for", which hangs on
+        # the title, so the walk above stops at the place)
+        k = ent.start - 1
+        while k > 0 and ent.start - k <= 5 and (doc[k].text[:1].isupper() or doc[k].lower_ in ("the", "of", "and")) \
+                and doc[k].lower_ not in _lex()["roles"]:
+            k -= 1
+        if 0 < k < ent.start - 1 and doc[k].lower_ in ("to", "for") and doc[k - 1].lower_ in _lex()["roles"]:
+            b = k - 1  # the title and the capitalised words of it before ("Karesh Ambassador")
+            while b > 0 and k - b < 4 and doc[b - 1].text[:1].isupper() and not doc[b - 1].is_sent_start:
+                b -= 1
+            words = [t.lower_ for t in doc[b: k]] + words
         root = ent.root
         for child in root.children:
             if child.dep_ == "appos" and child.i > root.i:
@@ -347,9 +363,9 @@ class Discourse:
                 if w in lx["adj"]:
                     return Resolved(self.state(lx["adj"][w]), span[0], span[1], text)
         # 3. an unnamed source: "a diplomatic source", "sources", later "the source"
-        if low in ("source", "sources", "insider", "insiders") or (low in lx["source_nouns"] and not definite
+        if low in _BACK or (low in lx["source_nouns"] and not definite
                                                                     and low not in ("report", "reports", "statement")):
-            if definite and low in ("source", "sources", "insider", "insiders"):
+            if definite and low in _BACK:
                 prev = [s for p, s in reversed(self.speakers) if p < pos and s.kind == "unnamed_source"]
                 prev += [a for a in self.actors if a.kind == "unnamed_source" and a.positions and min(a.positions) < pos]
                 if prev:
@@ -370,9 +386,14 @@ class Discourse:
             for f in fams:
                 want |= set(lx["families"].get(f, [f]))
             gender = "f" if low in lx["female"] else "m" if low in lx["male"] else None
-            cands = self.before(pos, ("person",))
+            cands = [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)]
+            # one who holds that very role first ("the envoy": a Special Envoy before a Foreign Minister,
+            # though both are diplomats), then one of its family
             for a in cands:
-                if (a.families & want or a.roles & roles) and (gender is None or a.gender in (None, gender)):
+                if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles):
+                    return Resolved(a, span[0], span[1], text)
+            for a in cands:
+                if a.families & want or a.roles & roles:
                     return Resolved(a, span[0], span[1], text)
             for a in cands[:1]:
                 if gender is None or a.gender in (None, gender):
@@ -406,7 +427,7 @@ class Discourse:
         if low in ("i", "we", "you", "one", "who", "that", "which", "this", "there", "everyone", "nobody", "anyone"):
             return None
         last = self.last_speaker(pos, within=1500)
-        if low in ("he", "she", "his", "her"):
+        if low in ("he", "she", "his", "her", "him"):  # "him": "according to him"
             if last is not None and last.kind in ("person", "unnamed_source") and (
                     last.gender in (None, gender)) and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
@@ -419,7 +440,7 @@ class Discourse:
                 if a.gender in (None, gender):
                     return Resolved(a, *span, head.text)
             return None
-        if low in ("they", "it", "their", "its"):
+        if low in ("they", "it", "their", "its", "them"):  # "according to them"
             if last is not None and last.kind in ("organisation", "group", "state", "unnamed_source") and self._recent(last, pos):
                 return Resolved(last, *span, head.text)
             kinds = ("organisation", "group", "state")

@@ -64,6 +64,7 @@ def entity_repair(doc: Doc) -> Doc:
             end -= 1
         if end > ent.start:
             ents.append(ent if end == ent.end else Span(doc, ent.start, end, label=ent.label_))
+    ents = _split_posting(doc, ents)
     org_words = {e.text for e in ents if e.label_ in ("ORG", "GPE", "NORP") and len(e) == 1}
     out: list[Span] = []
     persons: list[str] = []
@@ -96,7 +97,12 @@ def entity_repair(doc: Doc) -> Doc:
         while j < len(doc) and j not in taken and propn[j] and doc[j].text[:1].isupper() \
                 and not doc[j].text.isupper() and doc[j].lower_ not in titles and doc[j].is_alpha:
             j += 1
-        if 2 <= j - i <= 4 and i > 0:
+        if 3 <= j - i <= 6 and _after_posting(doc, i, titles):
+            # "Special Envoy for the Northern Sea Pavel Dorin": the place, then the person's two names
+            repaired.append(Span(doc, j - 2, j, label="PERSON"))
+            keys.add(person_key(doc[j - 2:j].text))
+            taken.update(range(j - 2, j))
+        elif 2 <= j - i <= 4 and i > 0:
             prev = doc[i - 1]
             if prev.lower_ in titles or prev.lower_ in roles or (prev.i in taken and prev.ent_type_ in ("GPE", "ORG", "NORP")
                                                                    and any(t.lower_ in titles or t.lower_ in roles
@@ -116,19 +122,54 @@ def entity_repair(doc: Doc) -> Doc:
             repaired.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
     # one word the model calls a person here and a place or group elsewhere ("Karesh"), a
     # person's name used as a modifier of a common noun ("the Selm crossing"), a month ("Mar")
-    other = {e.text for e in repaired if e.label_ in ("ORG", "GPE", "NORP", "LOC")}
+    # (compared without case: a dateline writes the place in capitals, "VELDGRAD, March 6")
+    other = {e.text.lower() for e in repaired if e.label_ in ("ORG", "GPE", "NORP", "LOC")}
+    other |= _dateline_words(doc)
     final = []
     for e in repaired:
         if e.label_ == "PERSON" and e[0].lower_.rstrip(".") in _MONTHS and len(e) <= 2:
             continue  # "Mar 4", "Nov" in a dateline
         if e.label_ == "PERSON" and len(e) == 1:
             tok = e[0]
-            if tok.text in other or tok.lower_.rstrip(".") in _MONTHS or (
+            if tok.lower_ in other or tok.lower_.rstrip(".") in _MONTHS or (
                     tok.dep_ == "compound" and tok.head.pos_ == "NOUN"):
                 continue
         final.append(e)
     doc.ents = spacy.util.filter_spans(final)
     return doc
+
+
+def _after_posting(doc: Doc, i: int, titles: frozenset[str]) -> bool:
+    """Does token i follow "<title> to" or "<title> for" (with "the")?"""
+    k = i - 1
+    if k >= 0 and doc[k].lower_ == "the":
+        k -= 1
+    return k >= 1 and doc[k].lower_ in ("to", "for") and doc[k - 1].lower_ in titles
+
+
+def _dateline_words(doc: Doc) -> set[str]:
+    """The place of a dateline, written in capitals near the start: "VELDGRAD, March 6", "MOSCOW. Nov 7"."""
+    return {t.lower_ for t in doc[:80] if t.is_upper and t.is_alpha and len(t) >= 4 and t.i + 1 < len(doc)
+            and doc[t.i + 1].text in (",", ".") and (t.i == 0 or "\n" in doc[t.i - 1].text + doc[t.i - 1].whitespace_
+                                                     or doc[t.i - 1].is_space)}
+
+
+def _split_posting(doc: Doc, ents: list[Span]) -> list[Span]:
+    """A posting and a name the model read as one organisation or place: in "Karesh Ambassador to
+    Veldgrad Tomas Reinholt" the entity after "<title> to" is "Veldgrad Tomas Reinholt"; an
+    ambassador is posted to one place, and the two capitalised words after it are the person."""
+    titles = _titles()
+    out: list[Span] = []
+    for e in ents:
+        if e.label_ in ("ORG", "GPE", "LOC", "FAC", "NORP") and len(e) >= 3 and e.start >= 2 \
+                and doc[e.start - 1].lower_ == "to" and doc[e.start - 2].lower_ in titles \
+                and all(t.is_alpha and t.text[:1].isupper() and not t.text.isupper() and t.lower_ not in titles
+                        for t in doc[e.end - 2: e.end]):
+            out.append(Span(doc, e.start, e.end - 2, label="GPE"))
+            out.append(Span(doc, e.end - 2, e.end, label="PERSON"))
+        else:
+            out.append(e)
+    return out
 
 
 _MONTHS = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}

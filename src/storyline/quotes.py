@@ -155,6 +155,9 @@ def _token_at(doc: Doc, char: int) -> Token | None:
 
 
 def _subject(verb: Token) -> Token | None:
+    cited = _cited(verb)
+    if cited is not None:
+        return cited
     subs = [t for t in verb.children if t.dep_ in ("nsubj", "nsubjpass")]
     # with two subjects (a misparse), the one nearest the verb is the speaker
     for t in sorted(subs, key=lambda t: abs(t.i - verb.i)):
@@ -189,6 +192,23 @@ def _subject(verb: Token) -> Token | None:
         return _subject(verb.head.head)
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
+    return None
+
+
+def _cited(verb: Token) -> Token | None:
+    """'..., the agency reported, citing Foreign Ministry Spokeswoman Anna Korvel': the words are the
+    one cited, relayed by the agency (as "according to" keeps the person quoted; `relay_participles`).
+    Only a relay: an outlet (`media_nouns`) or a report (`relay_verbs`); "the ministry said, citing
+    relatives" is the ministry's own claim."""
+    subj = next((t for t in verb.children if t.dep_ == "nsubj"), None)
+    if verb.lemma_.lower() not in _cues_extra("relay_verbs") and (
+            subj is None or subj.lemma_.lower() not in _cues_extra("media_nouns")):
+        return None
+    for c in verb.children:
+        if c.dep_ in ("advcl", "xcomp", "conj") and c.lower_ in _cues_extra("relay_participles") and c.i > verb.i:
+            obj = next((o for o in c.children if o.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj
     return None
 
 
