@@ -121,3 +121,18 @@ def test_bulk_ingest_gc_settings_same_rows_and_restored(tmp_path):
     api.ingest([SAMPLE], db=plain)
     rows = table_rows(tuned)
     assert rows == table_rows(plain) and rows["articles"]
+
+
+def test_paragraph_starts_found_from_the_line_breaks_equal_a_visit_of_every_token(nlp):
+    """storyline_paragraphs finds the tokens after a line break from the text's line breaks; the long
+    way looks at every token's text and trailing space."""
+    from storyline.nlp import paragraphs
+
+    texts = [a["text"] for a in synth.articles(12, start=40)]
+    texts += ["a\nb", "\n\nx y\n", "x\r\n\r\ny  \n z", "no breaks here", "", "\n", "end\n", "  \n\n  lead"]
+    for t in texts:
+        long_way = nlp.tokenizer(t)
+        want = [tok.i for tok in long_way[1:] if "\n" in long_way[tok.i - 1].text or "\n" in long_way[tok.i - 1].whitespace_]
+        doc = paragraphs(nlp.tokenizer(t))
+        assert [tok.i for tok in doc[1:] if tok.is_sent_start] == want, repr(t[:40])
+    assert any("\n" in t for t in texts)

