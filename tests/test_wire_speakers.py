@@ -69,3 +69,41 @@ def test_the_minister_of_a_title_and_not_an_ambassador_named_after():
             '"We will bring every one of our citizens home," the minister added.')
     an = analyze(text)
     assert _speaker(an, "every one of our citizens") == "Ilya Sarkisov"
+
+
+def test_a_title_inside_an_organisation_entity_leaves_the_person_after_it():
+    # the model read "Kremlin Spokesman Dmitry Vorontsov" as one organisation
+    text = ("MOSCOW, November 15. /TASS/. The Kremlin sees no conditions for a truce yet, Kremlin Spokesman "
+            'Dmitry Vorontsov told reporters on Wednesday.\n\n"The fighting continues," he said.')
+    an = analyze(text)
+    assert _speaker(an, "The fighting continues") == "Dmitry Vorontsov"
+
+
+def test_a_name_opening_with_a_given_name_is_a_person_not_an_organisation():
+    text = ("Evacuation will continue, the official representative of the Russian Foreign Ministry Irina "
+            'Selezneva said at a briefing.\n\nShe said: "Work goes on around the clock."')
+    an = analyze(text)
+    assert _speaker(an, "Work goes on around the clock") == "Irina Selezneva"
+
+
+def test_the_kremlin_spokesman_is_the_spokesman_named_before_not_the_kremlin():
+    text = ("Kremlin Spokesman Dmitry Vorontsov said the president had no plans to call the prime minister.\n\n"
+            '"If the need arises, the call will be arranged quickly," the Kremlin spokesman noted.')
+    an = analyze(text)
+    assert _speaker(an, "the call will be arranged") == "Dmitry Vorontsov"
+
+
+def test_in_her_words_names_the_speaker_not_the_relative_pronoun():
+    text = ("Irina Selezneva criticized Western countries, which, in her words, "
+            '"prefer not to notice the humanitarian catastrophe".')
+    an = analyze(text)
+    assert _speaker(an, "prefer not to notice") == "Irina Selezneva"
+
+
+def test_the_speaker_stays_in_focus_past_a_person_named_in_what_they_said():
+    text = ("Deputy Foreign Minister Pavel Grekov said he had met Palestinian Ambassador to Russia Nabil Haddad. "
+            "According to him, the ambassador passed on a list of citizens who wish to leave.\n\n"
+            '"The list is being checked," the diplomat added.')
+    an = analyze(text)
+    assert _speaker(an, "passed on a list of citizens") == "Pavel Grekov"
+    assert _speaker(an, "The list is being checked") == "Pavel Grekov"

@@ -11,6 +11,7 @@ pronoun ("he", "she"), looking back from the position where the words occur.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -68,6 +69,7 @@ def _lex() -> dict:
         "female": set(roles["female"]),
         "male": set(roles["male"]),
         "female_first": set(roles["female_first_names"]),
+        "male_first": set(roles.get("male_first_names", ())),
         "source_nouns": set(cues["source_nouns"]),
         "org_nouns": set(cues["org_nouns"]),
         "adj": adj,
@@ -93,6 +95,8 @@ def _gender_of_name(name: str) -> str | None:
     lx = _lex()
     if len(words) > 1 and fold(words[0]) in lx["female_first"]:
         return "f"
+    if len(words) > 1 and fold(words[0]) in lx["male_first"]:
+        return "m"
     last = fold(words[-1])
     if re.search(r"(ova|eva|ina|aya|skaya|yna)$", last):
         return "f"
@@ -157,6 +161,7 @@ class Discourse:
         self._by_key: dict[str, LocalActor] = {}
         self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
         self.speakers: list[tuple[int, LocalActor]] = []  # resolved quote speakers, in text order
+        self._sent_starts: list[int] | None = None
         self._build()
 
     # ---- building -------------------------------------------------------------------------
@@ -337,6 +342,14 @@ class Discourse:
                 ents = persons
                 span = (span[0], max(span[1], persons[0].end_char))
                 text = self.text[span[0]:span[1]]
+        # "the Kremlin spokesman", "the UN envoy": a role noun an organisation qualifies names the person
+        # holding that role there, named before (the organisation itself when there is none)
+        # ("the leader of the Hamas movement", qualified after the noun, is left to the entity)
+        if ents and not any(e.label_ == "PERSON" or e.end_char > head.idx for e in ents) and low in lx["roles"] \
+                and doc[head.left_edge.i].lower_ == "the":
+            by_role = self._holder(head, pos, [t.lower_ for t in doc[head.left_edge.i: head.i + 1]], ents)
+            if by_role is not None:
+                return Resolved(by_role, span[0], span[1], text)
         for label in ("PERSON", "ORG"):
             for e in ents:
                 if e.label_ == label:
@@ -388,13 +401,16 @@ class Discourse:
             gender = "f" if low in lx["female"] else "m" if low in lx["male"] else None
             cands = [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)]
             # one who holds that very role first ("the envoy": a Special Envoy before a Foreign Minister,
-            # though both are diplomats), then one of its family
-            for a in cands:
-                if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles):
-                    return Resolved(a, span[0], span[1], text)
-            for a in cands:
-                if a.families & want or a.roles & roles:
-                    return Resolved(a, span[0], span[1], text)
+            # though both are diplomats), then one of its family; the person the report is quoting, when
+            # still in focus, before another named since in what they said ("the diplomat added")
+            exact = [a for a in cands if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles)]
+            family = [a for a in cands if a.families & want or a.roles & roles]
+            last = self.last_speaker(pos, within=1500)
+            focus = last if last is not None and last in family and self._recent(last, pos) else None
+            if focus is not None and (focus in exact or not exact):
+                return Resolved(focus, span[0], span[1], text)
+            for a in exact or family:
+                return Resolved(a, span[0], span[1], text)
             for a in cands[:1]:
                 if gender is None or a.gender in (None, gender):
                     return Resolved(a, span[0], span[1], text)
@@ -419,6 +435,23 @@ class Discourse:
                             self._actor(f"source:{fold(text)}:{span[0]}", org_name(text), "unnamed_source"),
                             span[0], span[1], text)
         return None
+
+    def _holder(self, head: Token, pos: int, words: list[str], ents: list[Span]) -> LocalActor | None:
+        """A person named before ``pos`` who holds the role of the phrase ``words`` (or one of its
+        family), one of the organisation it names first."""
+        lx = _lex()
+        roles, fams = roles_in(words)
+        want = set()
+        for f in fams:
+            want |= set(lx["families"].get(f, [f]))
+        gender = "f" if head.lower_ in lx["female"] else "m" if head.lower_ in lx["male"] else None
+        cands = [a for a in self.before(pos, ("person",)) if (gender is None or a.gender in (None, gender))
+                 and (a.families & want or a.roles & roles)]
+        orgs = {org_key(org_name(e.text)) for e in ents if e.label_ in ("ORG", "GPE", "NORP")}
+        for a in cands:
+            if a.affiliation and org_key(a.affiliation) in orgs:
+                return a
+        return cands[0] if cands else None
 
     def _pronoun(self, head: Token, pos: int) -> Resolved | None:
         low = head.lower_
@@ -449,12 +482,22 @@ class Discourse:
         return None
 
     def _recent(self, actor: LocalActor, pos: int) -> bool:
-        """Is the last speaker still the person in focus at pos (no other person named since)?"""
+        """Is the last speaker still the person in focus at pos (no other person named since, but in
+        the sentence where they spoke: "Grekov said he had met Ambassador Nabil Haddad. According to
+        him, ..." is still Grekov)?"""
         last_pos = max([p for p, a in self.speakers if a is actor and p < pos] or [0])
+        own = self._sentence_of(last_pos)
         for p, a in self.mentions:
-            if last_pos < p < pos and a is not actor and a.kind == "person":
+            if last_pos < p < pos and a is not actor and a.kind == "person" and self._sentence_of(p) != own:
                 return False
         return True
+
+    def _sentence_of(self, char: int) -> int:
+        """The start (a character offset) of the sentence holding ``char``."""
+        if self._sent_starts is None:
+            self._sent_starts = [s.start_char for s in self.doc.sents]
+        k = bisect_right(self._sent_starts, char) - 1
+        return self._sent_starts[k] if k >= 0 else 0
 
 
 def _np_span(head: Token) -> tuple[int, int]:

@@ -20,7 +20,7 @@ import spacy
 from spacy.attrs import IDX, POS
 from spacy.language import Language
 from spacy.symbols import PROPN
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from .doctext import doc_text
 from .errors import ModelError
@@ -167,21 +167,52 @@ def _dateline_words(doc: Doc) -> set[str]:
                                                      or doc[t.i - 1].is_space)}
 
 
+@lru_cache(maxsize=1)
+def _given_names() -> frozenset[str]:
+    roles = load_lexicon("roles")
+    return frozenset(roles["female_first_names"]) | frozenset(roles.get("male_first_names", ()))
+
+
+def _name_word(t: Token, titles: frozenset[str]) -> bool:
+    return t.is_alpha and t.text[:1].isupper() and not t.text.isupper() and t.lower_ not in titles
+
+
 def _split_posting(doc: Doc, ents: list[Span]) -> list[Span]:
-    """A posting and a name the model read as one organisation or place: in "Karesh Ambassador to
-    Veldgrad Tomas Reinholt" the entity after "<title> to" is "Veldgrad Tomas Reinholt"; an
-    ambassador is posted to one place, and the two capitalised words after it are the person."""
+    """A person the model read as (part of) an organisation or place:
+
+    - a posting: in "Karesh Ambassador to Veldgrad Tomas Reinholt" the entity after "<title> to" is
+      "Veldgrad Tomas Reinholt"; an ambassador is posted to one place, and the two capitalised words
+      after it are the person;
+    - a title inside the entity: "Kremlin Spokesman Dmitry Vorontsov" is the organisation, the
+      title, then the person's names;
+    - a name that opens with a known given name: "Irina Selezneva" (`female_first_names`,
+      `male_first_names`)."""
     titles = _titles()
+    given = _given_names()
     out: list[Span] = []
     for e in ents:
-        if e.label_ in ("ORG", "GPE", "LOC", "FAC", "NORP") and len(e) >= 3 and e.start >= 2 \
-                and doc[e.start - 1].lower_ == "to" and doc[e.start - 2].lower_ in titles \
-                and all(t.is_alpha and t.text[:1].isupper() and not t.text.isupper() and t.lower_ not in titles
-                        for t in doc[e.end - 2: e.end]):
+        if e.label_ not in ("ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "WORK_OF_ART"):
+            out.append(e)
+            continue
+        if len(e) >= 3 and e.start >= 2 and doc[e.start - 1].lower_ == "to" and doc[e.start - 2].lower_ in titles \
+                and all(_name_word(t, titles) for t in doc[e.end - 2: e.end]):
             out.append(Span(doc, e.start, e.end - 2, label="GPE"))
             out.append(Span(doc, e.end - 2, e.end, label="PERSON"))
-        else:
-            out.append(e)
+            continue
+        last_title = max((t.i for t in e if t.lower_ in titles), default=None)
+        if last_title is not None and 2 <= e.end - last_title - 1 <= 3 \
+                and all(_name_word(t, titles) for t in doc[last_title + 1: e.end]):
+            first = e.start
+            while first < last_title and doc[first].lower_ in titles:
+                first += 1
+            if first < last_title and doc[first].lower_ not in ("the", "a", "an"):
+                out.append(Span(doc, first, min(t.i for t in e if t.lower_ in titles and t.i >= first), label=e.label_))
+            out.append(Span(doc, last_title + 1, e.end, label="PERSON"))
+            continue
+        if 2 <= len(e) <= 3 and e[0].lower_ in given and all(_name_word(t, titles) for t in e):
+            out.append(Span(doc, e.start, e.end, label="PERSON"))
+            continue
+        out.append(e)
     return out
 
 

@@ -321,8 +321,12 @@ def _can_speak(subj: Token, cue: Token) -> bool:
 
 
 def _according(sent: Span, lo: int, hi: int) -> Token | None:
-    """The X of 'according to X' in sent, outside [lo, hi)."""
+    """The X of 'according to X' (or of 'in X's words', 'in her words') in sent, outside [lo, hi)."""
     for t in sent:
+        if t.lower_ == "words" and t.head.lower_ == "in" and not lo <= t.idx < hi:
+            poss = next((c for c in t.children if c.dep_ == "poss"), None)
+            if poss is not None:
+                return poss
         if t.lower_ == "according" and not lo <= t.idx < hi:
             for to in t.children:
                 if to.lower_ == "to":
