@@ -32,17 +32,21 @@ def count(db):
         return 0
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path, workers):
+# every: articles between two passes of the cross-article steps (None: the default, 128, so one
+# pass at the end); 8 puts passes, and story views they defer, before and after the kill
+@pytest.mark.parametrize("workers, every", [(1, None), (2, None), (1, 8)])
+def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path, workers, every):
+    env = dict(os.environ, **({"STORYLINE_AGGREGATE_EVERY": str(every)} if every else {}))
     corpus = synth.write_folder(str(tmp_path / "corpus"), N)
     clean = str(tmp_path / "clean.db")
-    r = subprocess.run(ingest_cmd(corpus, clean), capture_output=True, text=True, timeout=900)
+    r = subprocess.run(ingest_cmd(corpus, clean), capture_output=True, text=True, timeout=900, env=env)
     assert r.returncode == 0, r.stderr
     want = table_rows(clean)
     assert len(want["articles"]) == N
 
     crashed = str(tmp_path / "crashed.db")
-    proc = subprocess.Popen(ingest_cmd(corpus, crashed, workers), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(ingest_cmd(corpus, crashed, workers), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env)
     deadline = time.time() + 600
     while count(crashed) < 5 and proc.poll() is None and time.time() < deadline:
         time.sleep(0.02)
@@ -53,7 +57,7 @@ def test_kill_9_mid_ingest_then_rerun_equals_a_clean_run(tmp_path, workers):
     assert 0 < stored < N, f"the kill did not land mid-run ({stored} of {N} stored)"
     assert integrity_ok(crashed)
 
-    r = subprocess.run(ingest_cmd(corpus, crashed, workers), capture_output=True, text=True, timeout=900)
+    r = subprocess.run(ingest_cmd(corpus, crashed, workers), capture_output=True, text=True, timeout=900, env=env)
     assert r.returncode == 0, r.stderr
     got = table_rows(crashed)
     assert set(got) == set(want)

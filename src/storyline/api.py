@@ -191,7 +191,8 @@ def ingest(paths: Iterable[str], db: str = DEFAULT_DB, workers: int = 1,
     def handle(results: list[Analysis | Failure]) -> None:
         _store_results(store, report, results, progress)
 
-    catch_up(store, final=False)  # what a killed run stored and did not aggregate, in the same passes
+    # what a killed run stored and did not aggregate, in the same passes, deferring views as that run did
+    catch_up(store, final=False, defer_views=True)
 
     chunks = _chunks(articles(), CHUNK)
     if workers <= 1:
