@@ -260,6 +260,12 @@ class Discourse:
             words.extend(t.lower_ for t in root.head.subtree if t.i < ent.start and t.i >= root.head.left_edge.i)
             org_tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.ent_type_ == "ORG")
         roles, fams = roles_in(words)
+        if not roles:
+            # a title the parser did not hang on the name: "met with Palestinian Minister of Health Rania Saleh"
+            surface = _title_before(doc, ent.start)
+            roles, fams = roles_in(surface)
+            if roles:
+                words = surface + words
         a.roles |= roles
         a.families |= fams
         if not org_tokens and a.affiliation is None:
@@ -399,7 +405,7 @@ class Discourse:
             for f in fams:
                 want |= set(lx["families"].get(f, [f]))
             gender = "f" if low in lx["female"] else "m" if low in lx["male"] else None
-            cands = [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)]
+            cands = _of_country(words, [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)])
             # one who holds that very role first ("the envoy": a Special Envoy before a Foreign Minister,
             # though both are diplomats), then one of its family; the person the report is quoting, when
             # still in focus, before another named since in what they said ("the diplomat added")
@@ -445,8 +451,8 @@ class Discourse:
         for f in fams:
             want |= set(lx["families"].get(f, [f]))
         gender = "f" if head.lower_ in lx["female"] else "m" if head.lower_ in lx["male"] else None
-        cands = [a for a in self.before(pos, ("person",)) if (gender is None or a.gender in (None, gender))
-                 and (a.families & want or a.roles & roles)]
+        cands = _of_country(words, [a for a in self.before(pos, ("person",)) if (gender is None or a.gender in (None, gender))
+                                    and (a.families & want or a.roles & roles)])
         orgs = {org_key(org_name(e.text)) for e in ents if e.label_ in ("ORG", "GPE", "NORP")}
         for a in cands:
             if a.affiliation and org_key(a.affiliation) in orgs:
@@ -498,6 +504,37 @@ class Discourse:
             self._sent_starts = [s.start_char for s in self.doc.sents]
         k = bisect_right(self._sent_starts, char) - 1
         return self._sent_starts[k] if k >= 0 else 0
+
+
+def _of_country(words: list[str], cands: list[LocalActor]) -> list[LocalActor]:
+    """Candidates for a role noun with a nationality ("the Turkish minister"): those of that country
+    first, then those whose country is not known; none of another country (all of them when every
+    candidate is of another)."""
+    lx = _lex()
+    state = next((lx["adj"][w] for w in words if w in lx["adj"]), None)
+    country = lx["code"].get(state) if state is not None else None
+    if country is None:
+        return cands
+    fit = [a for a in cands if a.country in (None, country)] or cands
+    return [a for a in fit if a.country == country] + [a for a in fit if a.country != country]
+
+
+def _title_before(doc: Doc, start: int) -> list[str]:
+    """The capitalised title words right before a name, read on the surface ("Palestinian Minister of
+    Health", "Iranian Ambassador to Russia"); lowercase "of", "to", "for" only inside such a title."""
+    words: list[str] = []
+    i = start - 1
+    while i >= 0 and start - i <= 10:
+        t = doc[i]
+        if t.text[:1].isupper() and t.is_alpha:
+            words.append(t.lower_)
+        elif t.lower_ in ("of", "to", "for", "-") and i > 0 and doc[i - 1].text[:1].isupper():
+            words.append(t.lower_)
+        else:
+            break
+        i -= 1
+    words.reverse()
+    return words
 
 
 def _np_span(head: Token) -> tuple[int, int]:
