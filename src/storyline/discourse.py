@@ -238,18 +238,6 @@ class Discourse:
             if ent.start - i > 12:
                 break
         words.reverse()
-        # a posting or a portfolio: "Karesh Ambassador to Veldgrad Tomas Reinholt", "Special Envoy for
-        # the Middle East ..." (the place between title and name hangs on "to" or "for", which hangs on
-        # the title, so the walk above stops at the place)
-        k = ent.start - 1
-        while k > 0 and ent.start - k <= 5 and (doc[k].text[:1].isupper() or doc[k].lower_ in ("the", "of", "and")) \
-                and doc[k].lower_ not in _lex()["roles"]:
-            k -= 1
-        if 0 < k < ent.start - 1 and doc[k].lower_ in ("to", "for") and doc[k - 1].lower_ in _lex()["roles"]:
-            b = k - 1  # the title and the capitalised words of it before ("Karesh Ambassador")
-            while b > 0 and k - b < 4 and doc[b - 1].text[:1].isupper() and not doc[b - 1].is_sent_start:
-                b -= 1
-            words = [t.lower_ for t in doc[b: k]] + words
         root = ent.root
         for child in root.children:
             if child.dep_ == "appos" and child.i > root.i:
@@ -261,7 +249,9 @@ class Discourse:
             org_tokens.extend(t for t in root.head.subtree if t.i < ent.start and t.ent_type_ == "ORG")
         roles, fams = roles_in(words)
         if not roles:
-            # a title the parser did not hang on the name: "met with Palestinian Minister of Health Rania Saleh"
+            # a title the parser did not hang on the name: "met with Palestinian Minister of Health Rania
+            # Saleh", a posting or a portfolio ("Ambassador to Veldgrad Tomas Reinholt", "Special Envoy
+            # for the Northern Sea Pavel Dorin": the place hangs on "to" or "for", so the walk stops there)
             surface = _title_before(doc, ent.start)
             roles, fams = roles_in(surface)
             if roles:
@@ -399,18 +389,12 @@ class Discourse:
             self.mentions.sort(key=lambda m: m[0])
             return Resolved(a, span[0], span[1], text)
         # 4. a role noun: "the diplomat", "the spokeswoman", "the top Russian diplomat"
-        roles, fams = roles_in(words)
+        roles = roles_in(words)[0]
         if roles and definite or roles and det in ("", ) and head.tag_ == "NN":
-            want = set()
-            for f in fams:
-                want |= set(lx["families"].get(f, [f]))
-            gender = "f" if low in lx["female"] else "m" if low in lx["male"] else None
-            cands = _of_country(words, [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)])
+            cands, exact, family = self._role_fits(head, pos, words)
             # one who holds that very role first ("the envoy": a Special Envoy before a Foreign Minister,
             # though both are diplomats), then one of its family; the person the report is quoting, when
             # still in focus, before another named since in what they said ("the diplomat added")
-            exact = [a for a in cands if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles)]
-            family = [a for a in cands if a.families & want or a.roles & roles]
             last = self.last_speaker(pos, within=1500)
             focus = last if last is not None and last in family and self._recent(last, pos) else None
             if focus is not None and (focus in exact or not exact):
@@ -418,8 +402,7 @@ class Discourse:
             for a in exact or family:
                 return Resolved(a, span[0], span[1], text)
             for a in cands[:1]:
-                if gender is None or a.gender in (None, gender):
-                    return Resolved(a, span[0], span[1], text)
+                return Resolved(a, span[0], span[1], text)
         # 5. an organisation noun: "the ministry", "the agency"
         if low in lx["org_nouns"]:
             for a in self.before(pos, ("organisation", "group")):
@@ -442,22 +425,31 @@ class Discourse:
                             span[0], span[1], text)
         return None
 
-    def _holder(self, head: Token, pos: int, words: list[str], ents: list[Span]) -> LocalActor | None:
-        """A person named before ``pos`` who holds the role of the phrase ``words`` (or one of its
-        family), one of the organisation it names first."""
+    def _role_fits(self, head: Token, pos: int, words: list[str]
+                   ) -> tuple[list[LocalActor], list[LocalActor], list[LocalActor]]:
+        """For a role noun phrase (``words``, headed by ``head``): the persons named before ``pos`` of
+        its gender and nationality, most recent first (``_of_country``); of those, the ones who hold
+        that very role; and the ones who hold a role of its family."""
         lx = _lex()
         roles, fams = roles_in(words)
         want = set()
         for f in fams:
             want |= set(lx["families"].get(f, [f]))
         gender = "f" if head.lower_ in lx["female"] else "m" if head.lower_ in lx["male"] else None
-        cands = _of_country(words, [a for a in self.before(pos, ("person",)) if (gender is None or a.gender in (None, gender))
-                                    and (a.families & want or a.roles & roles)])
+        cands = _of_country(words, [a for a in self.before(pos, ("person",)) if gender is None or a.gender in (None, gender)])
+        exact = [a for a in cands if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles)]
+        family = [a for a in cands if a.families & want or a.roles & roles]
+        return cands, exact, family
+
+    def _holder(self, head: Token, pos: int, words: list[str], ents: list[Span]) -> LocalActor | None:
+        """A person named before ``pos`` who holds the role of the phrase ``words`` (or one of its
+        family), one of the organisation it names first."""
+        family = self._role_fits(head, pos, words)[2]
         orgs = {org_key(org_name(e.text)) for e in ents if e.label_ in ("ORG", "GPE", "NORP")}
-        for a in cands:
+        for a in family:
             if a.affiliation and org_key(a.affiliation) in orgs:
                 return a
-        return cands[0] if cands else None
+        return family[0] if family else None
 
     def _pronoun(self, head: Token, pos: int) -> Resolved | None:
         low = head.lower_
@@ -530,6 +522,8 @@ def _title_before(doc: Doc, start: int) -> list[str]:
             words.append(t.lower_)
         elif t.lower_ in ("of", "to", "for", "-") and i > 0 and doc[i - 1].text[:1].isupper():
             words.append(t.lower_)
+        elif t.lower_ == "the" and i > 0 and doc[i - 1].lower_ in ("of", "to", "for"):
+            words.append(t.lower_)  # "Envoy for the Middle East"
         else:
             break
         i -= 1
