@@ -150,6 +150,9 @@ def org_key(name: str) -> str:
     return " ".join(words)
 
 
+STATEMENT_NOUNS = frozenset({"statement", "communique", "communiqué", "readout"})
+
+
 class Discourse:
     """The actors of one article and the positions where they are named."""
 
@@ -256,6 +259,15 @@ class Discourse:
             roles, fams = roles_in(surface)
             if roles:
                 words = surface + words
+        if not org_tokens and roles:
+            # "UN Special Coordinator for Lebanon Ingrid Halvorsen": the organisation opening the title
+            # (the model may tag the organisation elsewhere in the report and not here)
+            n = len(_title_before(doc, ent.start))
+            named = {e.text for e in self.ents if e.label_ == "ORG"}
+            org_tokens.extend(t for t in doc[ent.start - n:ent.start] if t.ent_type_ == "ORG" or t.text in named)
+        if not org_tokens and ent.start >= 2 and doc[ent.start - 1].lower_ in ("'s", "’s") \
+                and doc[ent.start - 2].ent_type_ == "ORG":
+            org_tokens.append(doc[ent.start - 2])  # "Kremlin's Rodionov", as headlines name an official
         a.roles |= roles
         a.families |= fams
         if not org_tokens and a.affiliation is None:
@@ -279,6 +291,8 @@ class Discourse:
                         start -= 1
                     a.affiliation = org_name(doc[start:e.end].text)
                     break
+            else:
+                a.affiliation = org_name(t.text)
         lx = _lex()
         if a.country is None and roles:  # "Russian Foreign Ministry Spokeswoman": a Russian official
             state = next((lx["adj"][w] for w in words if w in lx["adj"]), None)
@@ -360,6 +374,13 @@ class Discourse:
                     name = lx["capital"][name.lower()]
                 if name.lower() in lx["states"]:
                     return Resolved(self.state(name), span[0], span[1], text)
+        # "the statement said", "the ministry's statement said": whoever made it
+        if low in STATEMENT_NOUNS and head.pos_ == "NOUN":
+            owner = self._statement_owner(head)
+            if owner is not None and owner.lower_ not in STATEMENT_NOUNS:
+                got = self.resolve(owner)
+                if got is not None:
+                    return Resolved(got.actor, span[0], span[1], text)
         # 2. a pronoun
         if head.pos_ == "PRON" or low in PRONOUNS:
             return self._pronoun(head, pos)
@@ -441,14 +462,41 @@ class Discourse:
         family = [a for a in cands if a.families & want or a.roles & roles]
         return cands, exact, family
 
+    def _statement_owner(self, head: Token) -> Token | None:
+        """Who made the statement a noun names: its possessor ("the ministry's statement"), or, for "the
+        statement", the maker of the last statement named before it in the report: "X said in a
+        statement", "X issued a statement", "a statement by X", "X's statement"."""
+        poss = next((c for c in head.children if c.dep_ == "poss"), None)
+        if poss is not None:
+            return poss
+        if not any(c.lower_ == "the" for c in head.children):
+            return None
+        for t in reversed(self.doc[:head.i]):
+            if t.lower_ not in STATEMENT_NOUNS:
+                continue
+            poss = next((c for c in t.children if c.dep_ == "poss"), None)
+            if poss is not None:
+                return poss
+            by = next((c for c in t.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "from", "of")), None)
+            if by is not None:
+                return next((c for c in by.children if c.dep_ == "pobj"), None)
+            verb = t.head.head if t.head.dep_ == "prep" and t.head.lower_ == "in" else t.head if t.dep_ == "dobj" else None
+            if verb is not None and verb.pos_ in ("VERB", "AUX"):
+                return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            return None
+        return None
+
     def _holder(self, head: Token, pos: int, words: list[str], ents: list[Span]) -> LocalActor | None:
         """A person named before ``pos`` who holds the role of the phrase ``words`` (or one of its
         family), one of the organisation it names first."""
-        family = self._role_fits(head, pos, words)[2]
+        cands, _, family = self._role_fits(head, pos, words)
         orgs = {org_key(org_name(e.text)) for e in ents if e.label_ in ("ORG", "GPE", "NORP")}
+        of_org = [a for a in cands if a.affiliation and org_key(a.affiliation) in orgs]
         for a in family:
-            if a.affiliation and org_key(a.affiliation) in orgs:
+            if a in of_org:
                 return a
+        if of_org:  # "Kremlin's Rodionov" (no title) is "the Kremlin spokesman"; a UN coordinator "the UN envoy"
+            return of_org[0]
         return family[0] if family else None
 
     def _pronoun(self, head: Token, pos: int) -> Resolved | None:

@@ -173,6 +173,9 @@ def _subject(verb: Token) -> Token | None:
         obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
         if obj is not None and verb.head.lemma_.lower() in _object_control():
             return obj
+    inverted = _inverted(verb)
+    if inverted is not None:
+        return inverted
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
         return _outer_speaker(verb) or _reporter(verb.head) or _subject(verb.head)
     # "He went on to say ...", "called reporters in to announce ...": an infinitive hung on the
@@ -192,6 +195,23 @@ def _subject(verb: Token) -> Token | None:
         return _subject(verb.head.head)
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
+    return None
+
+
+def _inverted(verb: Token) -> Token | None:
+    """'The delegations of 14 groups took part, specified the source.': a speech verb after a comma
+    that ends the sentence with its speaker after it, which the parser took for an object."""
+    if verb.dep_ not in ("conj", "parataxis") or verb.i < 1 or verb.doc[verb.i - 1].text != "," \
+            or _cues()[0].get(verb.lemma_.lower()) != "speech":
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+    if obj is None or any(c.dep_ in ("ccomp", "xcomp", "dative", "prep") for c in verb.children):
+        return None
+    rest = [t for t in verb.doc[obj.right_edge.i + 1:verb.sent.end] if not (t.is_punct or t.is_space)]
+    if rest:
+        return None
+    if obj.ent_type_ in ("PERSON", "ORG") or obj.lower_ in _cues_extra("source_nouns") or roles_in([obj.lower_])[0]:
+        return obj
     return None
 
 
@@ -723,7 +743,8 @@ def _around(cue: Token) -> tuple[Token, Token] | None:
     """
     sent = cue.sent
     lo, hi = cue.left_edge.i, cue.right_edge.i
-    if hi - lo > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") or
+    after_i = getattr(_inverted(cue), "i", -1)  # "..., specified the source.": the speaker parsed as an object
+    if hi - lo > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") and c.i != after_i or
                            (c.dep_ == "prep" and c.lower_ not in ("in", "on", "at", "during", "after"))
                            for c in cue.children):
         return None  # a clause of its own ("while rivals called for ..."), not a set-off "X said"
@@ -876,6 +897,41 @@ def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
             yield part[0].idx, part[-1].idx + len(part[-1].text), t, src
 
 
+def _this_was_said(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
+    """'The talks will resume in May. This was stated in the Foreign Ministry.', '... This was told to the
+    agency by a source in the delegation.': a passive speech verb whose subject is "this" points
+    back at the sentence before it (in its paragraph), said by the one after "by", or in the
+    organisation after "in" (wire copy translated from Russian writes a source this way)."""
+    verbs, _ = _cues()
+    for sent in doc.sents:
+        cue = sent.root
+        if cue.lemma_.lower() not in verbs or verbs[cue.lemma_.lower()] != "speech":
+            continue
+        subj = next((c for c in cue.children if c.dep_ == "nsubjpass"), None)
+        if subj is None or subj.lower_ != "this" or not any(c.dep_ == "auxpass" for c in cue.children):
+            continue
+        src = None
+        for c in cue.children:
+            if c.dep_ == "agent" or c.dep_ == "prep" and c.lower_ == "in":
+                src = next((p for p in c.children if p.dep_ == "pobj"), None)
+                if c.dep_ == "agent":
+                    break
+        if src is None or sent.start == 0:
+            continue
+        prev = doc[sent.start - 1].sent
+        if any("\n" in t.text for t in doc[prev.end - 1:sent.start + 1] if t.is_space) or \
+                "\n" in doc[sent.start - 1].text_with_ws:
+            continue  # a new paragraph: what "this" stands for is not the sentence before
+        toks = [t for t in prev if not t.is_space]
+        while toks and (toks[0].is_punct or toks[0].text in OPENERS + CLOSERS + STRAIGHT):
+            toks.pop(0)
+        while toks and toks[-1].is_punct and toks[-1].text not in (".", "!", "?"):
+            toks.pop()
+        if len(toks) < 4:
+            continue
+        yield toks[0].idx, toks[-1].idx + len(toks[-1].text), cue, src
+
+
 def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = None) -> list[Found]:
     """All quotes of a parsed article, with speakers resolved in text order."""
     text = doc_text(doc)
@@ -928,6 +984,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
     direct = [(f.start, f.end) for f in found]
     reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
     reported += list(_colon_lines(doc, paras))
+    reported += list(_this_was_said(doc))
     cues_taken = {r[2].i for r in reported}
     for r in framed(doc, _subject, _content_end):
         # a sourceless passive frame whose words hold another attribution's cue is the outer one
