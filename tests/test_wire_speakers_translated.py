@@ -55,3 +55,31 @@ def test_the_un_envoy_is_the_un_official_not_the_diplomat_named_since():
             '"The fishing families cannot wait another season," the UN envoy said.')
     an = analyze(text)
     assert _speaker(an, "cannot wait another season") == "Ingrid Solheim"
+
+
+def test_a_long_title_before_told_journalists_still_sets_off_the_attribution():
+    text = ("UNITED NATIONS, May 20 (QNS) - Orsenka will ask for an urgent meeting of the Security Council on the "
+            "fishing dispute, Orsenka's Permanent Representative to the UN Mikhail Sorin told journalists on Monday.")
+    an = analyze(text)
+    assert _speaker(an, "will ask for an urgent meeting") == "Mikhail Sorin"
+
+
+def test_said_in_a_statement_that_reports_the_clause_hung_on_the_statement():
+    text = ("BRANNHOLM, May 20 (QNS) - The Orsenka Coast Guard said in a statement that a ship was ready to "
+            "take the fishermen home.")
+    an = analyze(text)
+    assert _speaker(an, "a ship was ready to take the fishermen home") == "Orsenka Coast Guard"
+
+
+def test_in_her_opinion_attributes_the_quote():
+    text = ("Spokeswoman Irma Solvik commented on the talks in Brannholm.\n\n"
+            'In her opinion, the neighbours "for years did not want to hear our warnings" about the nets.')
+    an = analyze(text)
+    assert _speaker(an, "did not want to hear our warnings") == "Irma Solvik"
+
+
+def test_a_source_set_off_before_told_is_the_speaker_not_the_clause_subject():
+    text = ("BRANNHOLM, May 20 (QNS) - Orsenka is ready to consider any new proposal on the fishing zones, "
+            "a source in the Orsenka Foreign Ministry told QNS.")
+    an = analyze(text)
+    assert _speaker(an, "ready to consider any new proposal") == "source in the Orsenka Foreign Ministry"

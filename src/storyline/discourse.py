@@ -360,6 +360,8 @@ class Discourse:
             by_role = self._holder(head, pos, [t.lower_ for t in doc[head.left_edge.i: head.i + 1]], ents)
             if by_role is not None:
                 return Resolved(by_role, span[0], span[1], text)
+        if low in _BACK and not any(e.label_ == "PERSON" for e in ents):
+            ents = [e for e in ents if e.start_char < head.idx]  # "a source in the Foreign Ministry" is a source
         for label in ("PERSON", "ORG"):
             for e in ents:
                 if e.label_ == label:

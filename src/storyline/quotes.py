@@ -173,7 +173,7 @@ def _subject(verb: Token) -> Token | None:
         obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
         if obj is not None and verb.head.lemma_.lower() in _object_control():
             return obj
-    inverted = _inverted(verb)
+    inverted = _inverted(verb) or _set_off_subject(verb)
     if inverted is not None:
         return inverted
     if verb.dep_ in ("conj", "xcomp") and verb.head is not verb:
@@ -195,6 +195,25 @@ def _subject(verb: Token) -> Token | None:
         return _subject(verb.head.head)
     if verb.tag_ in ("VBD", "VBZ", "VBP") and _cues()[0].get(verb.lemma_.lower()) == "speech":
         return _left_name(verb)
+    return None
+
+
+def _set_off_subject(verb: Token) -> Token | None:
+    """'Moscow is ready to talk, a source in the Foreign Ministry told Interfax.': the phrase between
+    the comma and a speech verb the parser joined to the clause before is its subject (the parser
+    hung it on a noun of that clause as an apposition)."""
+    if verb.dep_ not in ("conj", "ROOT", "ccomp", "parataxis") or _cues()[0].get(verb.lemma_.lower()) != "speech" \
+            or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children):
+        return None
+    doc = verb.doc
+    lo = max(verb.sent.start, verb.i - 14, verb.head.i if verb.head.i < verb.i else 0)
+    comma = next((k for k in range(verb.i - 1, lo, -1) if doc[k].text == ","), None)
+    if comma is None or comma + 1 >= verb.i:
+        return None
+    phrase = doc[comma + 1:verb.i]
+    roots = [t for t in phrase if not comma < t.head.i < verb.i]
+    if len(roots) == 1 and roots[0].pos_ in ("NOUN", "PROPN") and roots[0].dep_ in ("appos", "conj", "npadvmod"):
+        return roots[0]
     return None
 
 
@@ -341,9 +360,10 @@ def _can_speak(subj: Token, cue: Token) -> bool:
 
 
 def _according(sent: Span, lo: int, hi: int) -> Token | None:
-    """The X of 'according to X' (or of 'in X's words', 'in her words') in sent, outside [lo, hi)."""
+    """The X of 'according to X' (or of 'in X's words', 'in her words', 'in her opinion', 'in his
+    view') in sent, outside [lo, hi)."""
     for t in sent:
-        if t.lower_ == "words" and t.head.lower_ == "in" and not lo <= t.idx < hi:
+        if t.lower_ in ("words", "opinion", "view") and t.head.lower_ == "in" and not lo <= t.idx < hi:
             poss = next((c for c in t.children if c.dep_ == "poss"), None)
             if poss is not None:
                 return poss
@@ -682,7 +702,10 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
             continue
         if expletive:
             subj = None
-        comp = [c for c in t.children if c.dep_ == "ccomp"]
+        # "X will ask for a meeting, Y told journalists": the parser may hang the attribution on the
+        # reported verb as its complement; that clause is the attribution, not what is reported
+        comp = [c for c in t.children if c.dep_ == "ccomp" and not (_is_cue(c) and _set_off_subject(c) is not None)] \
+            or _statement_that(t)
         if not comp and verbs.get(lemma) == "belief":
             comp = [c for c in t.children if c.dep_ == "xcomp"]
         around = False
@@ -690,7 +713,7 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
             c = comp[0]
             s, e = c.left_edge, _content_end(c)
         elif t.dep_ in ("parataxis", "advcl", "ccomp", "conj") and t.head.sent == t.sent \
-                and (not _is_cue(t.head) or _set_off(t)) \
+                and (not _is_cue(t.head) or _set_off(t) or _set_off_subject(t) is not None) \
                 and verbs.get(lemma) == "speech" and (t.head.dep_ == "ROOT" or t.dep_ == "parataxis"):
             # "The talks stalled, the source said." and "The plan, the source said, is ...": the
             # attribution hangs off the reported clause, which is the rest of the sentence
@@ -709,6 +732,13 @@ def _indirect(doc: Doc, quotes: list[tuple[int, int, int | None]]) -> Iterator[t
         short = 1 if comp and any(c.dep_ in ("nsubj", "nsubjpass") for c in comp[0].children) else 3
         if e.i - s.i < short:
             continue
+        set_off = _set_off_subject(t)
+        if set_off is not None and subj is not None and set_off.i == subj.i and s.i <= subj.i <= e.i:
+            # "X is ready, a source in the ministry told QNS": the content ends at the comma before the source
+            k = subj.left_edge.i - 1
+            while k > s.i and (doc[k].is_punct or doc[k].is_space):
+                k -= 1
+            e = doc[k]
         start, end = s.idx, e.idx + len(e.text)
         if subj is not None and subj.idx >= start and subj.idx < end and not around:
             continue
@@ -743,8 +773,17 @@ def _around(cue: Token) -> tuple[Token, Token] | None:
     """
     sent = cue.sent
     lo, hi = cue.left_edge.i, cue.right_edge.i
+    set_off = _set_off_subject(cue)  # the speaker hung on the clause before: it is not content
+    if set_off is not None:
+        lo = min(lo, set_off.left_edge.i)
     after_i = getattr(_inverted(cue), "i", -1)  # "..., specified the source.": the speaker parsed as an object
-    if hi - lo > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") and c.i != after_i or
+    # "..., Russian Permanent Representative to the UN Arkady Nebolsin told journalists": the
+    # speaker's title is long, and telling an audience is no content of its own
+    subj = next((c for c in cue.children if c.dep_ == "nsubj"), set_off)
+    own = subj.right_edge.i - subj.left_edge.i + 1 if subj is not None else 0
+    audience = {c.i for c in cue.children if c.dep_ in ("dobj", "dative") and _audience(c)}
+    if hi - lo - min(own, 12) > 12 or any(c.dep_ in ("dobj", "xcomp", "ccomp", "oprd", "dative") and c.i != after_i
+                                          and c.i not in audience or
                            (c.dep_ == "prep" and c.lower_ not in ("in", "on", "at", "during", "after"))
                            for c in cue.children):
         return None  # a clause of its own ("while rivals called for ..."), not a set-off "X said"
@@ -761,6 +800,30 @@ def _around(cue: Token) -> tuple[Token, Token] | None:
     if last.i + 1 < sent.end and doc[last.i + 1].text in (".", "!", "?"):
         last = doc[last.i + 1]
     return first, last
+
+
+def _statement_that(cue: Token) -> list[Token]:
+    """'The ministry said in a statement that a plane was ready': the reported clause, which the
+    parser hung on "statement" rather than on the verb."""
+    if _cues()[0].get(cue.lemma_.lower()) != "speech":
+        return []
+    for prep in cue.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("in", "on"):
+            for noun in prep.children:
+                if noun.dep_ == "pobj" and noun.lower_ in ("statement", "interview", "communique", "message", "post"):
+                    return [c for c in noun.children if c.dep_ in ("acl", "relcl", "ccomp")
+                            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)][:1]
+    return []
+
+
+def _audience(tok: Token) -> bool:
+    """Is the object of "told" the audience ("journalists", "reporters", "TASS", "the agency")?"""
+    return tok.head.lemma_.lower() == "tell" and (
+        tok.lower_ in AUDIENCE or tok.ent_type_ == "ORG" or tok.lower_ in _cues_extra("media_nouns"))
+
+
+AUDIENCE = frozenset({"journalists", "reporters", "correspondents", "press", "media", "agency", "newspaper",
+                      "paper", "channel", "broadcaster", "us", "me", "parliament", "lawmakers", "deputies"})
 
 
 def _content_end(head: Token) -> Token:
