@@ -83,3 +83,20 @@ def test_a_source_set_off_before_told_is_the_speaker_not_the_clause_subject():
             "a source in the Orsenka Foreign Ministry told QNS.")
     an = analyze(text)
     assert _speaker(an, "ready to consider any new proposal") == "source in the Orsenka Foreign Ministry"
+
+
+def test_a_statement_in_lines_without_marks_signed_on_the_next_line():
+    text = ("Orsenka asks for talks on the fishing zones\n\n"
+            "BRANNHOLM. May 20 (QNS) - Orsenka has asked for urgent talks on the northern fishing zones.\n\n"
+            "The boats cannot wait another season and the families need an answer now. We will not accept a ban\n"
+            "Deputy Foreign Minister Pavel Dorin wrote on his Telegram channel.\n\n"
+            "The talks may take place next week.")
+    an = analyze(text)
+    assert _speaker(an, "The boats cannot wait another season") == "Pavel Dorin"
+
+
+def test_a_report_paragraph_ending_in_a_full_stop_is_not_a_signed_statement():
+    text = ("The boats stayed in port for a third week and the families waited for news from the capital.\n"
+            "Harbour master Lena Rasmark said on Monday.")
+    an = analyze(text)
+    assert not [q for q in an.quotes if "The boats stayed in port" in q.text and q.kind == "direct"]

@@ -679,6 +679,35 @@ def _pull_quotes(doc: Doc, paras: list[tuple[int, int]], taken: list[tuple[int, 
             break
 
 
+def _signed_lines(doc: Doc, paras: list[tuple[int, int]], taken: list[tuple[int, int, int | None]]
+                  ) -> Iterator[tuple[int, int, Token, Token]]:
+    """A statement laid out as lines with no quotation marks and signed on the next line: 'The
+    situation is extremely dangerous. We cannot allow a catastrophe' / 'Deputy Permanent
+    Representative ... Nikolai Saveliev wrote on his Telegram channel.' Yields (start, end, cue,
+    subject) of the statement. The statement's last line ends with no full stop; the signing line
+    is one short sentence whose subject opens it and whose speech verb reports nothing of its own."""
+    text = doc_text(doc)
+    verbs, _ = _cues()
+    for (ps, pe), (ns, ne) in zip(paras, paras[1:]):
+        # the statement's last line has no full stop: the layout, not a paragraph of the report
+        if text[pe:ns].count("\n") != 1 or len(text[ps:pe].split()) < 6 or text[ps:pe].rstrip()[-1:] in ":,;.!?":
+            continue
+        if any(ps <= s < pe or ps < e <= pe for s, e, _c in taken) or any(m in text[ps:pe] for m in OPENERS + STRAIGHT):
+            continue
+        span = doc.char_span(ns, ne, alignment_mode="expand")
+        if span is None or len(span) > 30:
+            continue
+        cue = span.root
+        if verbs.get(cue.lemma_.lower()) != "speech" or cue.sent.start != span.start or \
+                any(c.dep_ in ("ccomp", "xcomp", "dobj", "neg", "aux", "advcl") and not _audience(c) for c in cue.children) \
+                or len([t for t in span if t.i > cue.i and not t.is_punct]) > 8:
+            continue
+        subj = next((c for c in cue.children if c.dep_ == "nsubj"), None)
+        if subj is None or subj.left_edge.i != span.start or subj.pos_ not in ("NOUN", "PROPN"):
+            continue
+        yield ps, pe, cue, subj
+
+
 def _role_tail(tail: Span) -> bool:
     words = [t.lower_ for t in tail if not t.is_punct]
     if not words or len(words) > 10:
@@ -1044,6 +1073,10 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             start -= 1
         found.append(Found(qs, qe, "direct", resolved=Resolved(a, qe + (1 if text[qe:qe + 1] == " " else 0), _pe,
                                                                 text[qe:_pe].strip()), order=ent.start_char, via="pull"))
+    for qs, qe, cue, subj in _signed_lines(doc, paras, spans):
+        if not any(f.start < qe and qs < f.end for f in found):
+            found.append(Found(qs, qe, "direct", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
+                               order=subj.idx, via="signed"))
     direct = [(f.start, f.end) for f in found]
     reported: list[tuple[int, int, Token, Token | None]] = list(_indirect(doc, spans)) + list(_according_clauses(doc))
     reported += list(_colon_lines(doc, paras))
