@@ -100,3 +100,19 @@ def test_a_report_paragraph_ending_in_a_full_stop_is_not_a_signed_statement():
             "Harbour master Lena Rasmark said on Monday.")
     an = analyze(text)
     assert not [q for q in an.quotes if "The boats stayed in port" in q.text and q.kind == "direct"]
+
+
+def test_a_name_in_apposition_after_the_comma_is_the_speaker():
+    text = ("According to the port captain, Marit Solberg, about 90 boats have stayed in the harbour since Monday.")
+    an = analyze(text)
+    assert _speaker(an, "about 90 boats have stayed in the harbour") == "Marit Solberg"
+
+
+def test_a_role_noun_prefers_the_one_named_in_the_report_over_one_named_in_what_was_said():
+    text = ("BRANNHOLM, May 20 (QNS) - Foreign Minister Pavel Dorin said on Monday that the boats would sail "
+            "next week.\n\n"
+            "Dorin also announced that Foreign Minister Katrin Lund would visit Brannholm on Friday.\n\n"
+            "Spokeswoman Irma Solvik said the visit had been planned for months.\n\n"
+            '"Nobody will be left behind," the minister added.')
+    an = analyze(text)
+    assert _speaker(an, "Nobody will be left behind") == "Pavel Dorin"

@@ -164,6 +164,7 @@ class Discourse:
         self._by_key: dict[str, LocalActor] = {}
         self.mentions: list[tuple[int, LocalActor]] = []  # (char offset, actor), in text order
         self.speakers: list[tuple[int, LocalActor]] = []  # resolved quote speakers, in text order
+        self.reported: list[tuple[int, int]] = []  # the char spans of the quotes found (set by find_quotes)
         self._sent_starts: list[int] | None = None
         self._build()
 
@@ -360,6 +361,16 @@ class Discourse:
             by_role = self._holder(head, pos, [t.lower_ for t in doc[head.left_edge.i: head.i + 1]], ents)
             if by_role is not None:
                 return Resolved(by_role, span[0], span[1], text)
+        # "the harbour master, Tove Rasmark": the name in apposition (the phrase ends at the comma)
+        if head.pos_ == "NOUN" and not any(e.label_ == "PERSON" for e in ents):
+            for c in head.children:
+                if c.dep_ == "appos" and c.ent_type_ == "PERSON" and c.i > head.i and c.left_edge.i > 0 \
+                        and doc[c.left_edge.i - 1].text == ",":
+                    ents = [e for e in self.ents if e.label_ == "PERSON" and e.start <= c.i < e.end][:1] or ents
+                    if ents and ents[0].label_ == "PERSON":
+                        span = (span[0], max(span[1], ents[0].end_char))
+                        text = self.text[span[0]:span[1]]
+                    break
         if low in _BACK and not any(e.label_ == "PERSON" for e in ents):
             ents = [e for e in ents if e.start_char < head.idx]  # "a source in the Foreign Ministry" is a source
         for label in ("PERSON", "ORG"):
@@ -422,7 +433,10 @@ class Discourse:
             focus = last if last is not None and last in family and self._recent(last, pos) else None
             if focus is not None and (focus in exact or not exact):
                 return Resolved(focus, span[0], span[1], text)
-            for a in exact or family:
+            # of several who fit, one named in the report's own words before one named only inside
+            # what someone is reported to have said ("the minister added" after "X also announced
+            # that Foreign Minister Y will visit": X, not Y)
+            for a in sorted(exact or family, key=lambda a: self._only_reported(a, pos)):
                 return Resolved(a, span[0], span[1], text)
             for a in cands[:1]:
                 return Resolved(a, span[0], span[1], text)
@@ -463,6 +477,11 @@ class Discourse:
         exact = [a for a in cands if any(r == n or r.endswith(" " + n) for r in a.roles for n in roles)]
         family = [a for a in cands if a.families & want or a.roles & roles]
         return cands, exact, family
+
+    def _only_reported(self, actor: LocalActor, pos: int) -> bool:
+        """Is every mention of actor before pos inside the words of a quote (``self.reported``)?"""
+        before = [p for p in actor.positions if p < pos]
+        return bool(before) and all(any(s <= p < e for s, e in self.reported) for p in before)
 
     def _statement_owner(self, head: Token) -> Token | None:
         """Who made the statement a noun names: its possessor ("the ministry's statement"), or, for "the

@@ -372,18 +372,30 @@ def _according(sent: Span, lo: int, hi: int) -> Token | None:
                 if to.lower_ == "to":
                     for p in to.children:
                         if p.dep_ == "pobj":
-                            return p
+                            return _named_after(p)
             nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
             if nxt is not None and nxt.lower_ == "to":
                 for p in nxt.children:
                     if p.dep_ == "pobj":
-                        return p
+                        return _named_after(p)
                 if nxt.i + 1 < len(t.doc):
                     cand = t.doc[nxt.i + 1]
                     while cand.i + 1 < sent.end and cand.dep_ in ("det", "amod", "compound"):
                         cand = t.doc[cand.i + 1]
                     return cand
     return None
+
+
+def _named_after(tok: Token) -> Token:
+    """'according to the port captain, Marit Solberg, ...': the name set between commas right after
+    a role noun is the one it names (whatever the parser hung it on); else the noun itself."""
+    doc = tok.doc
+    k = tok.right_edge.i + 1
+    if tok.pos_ == "NOUN" and k + 1 < len(doc) and doc[k].text == ",":
+        ent = next((e for e in doc.ents if e.start == k + 1 and e.label_ == "PERSON"), None)
+        if ent is not None and ent.end < len(doc) and doc[ent.end].text == ",":
+            return doc[ent.end - 1]
+    return tok
 
 
 def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | None]],
@@ -1110,6 +1122,7 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
                            order=subj.idx if subj is not None else s, via="reported"))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
     found.sort(key=lambda f: (f.order, f.start))
+    disc.reported = [(f.start, f.end) for f in found]
     chains: dict[int, Resolved] = {}
     for f in found:
         if f.resolved is not None:
