@@ -116,3 +116,10 @@ def test_a_role_noun_prefers_the_one_named_in_the_report_over_one_named_in_what_
             '"Nobody will be left behind," the minister added.')
     an = analyze(text)
     assert _speaker(an, "Nobody will be left behind") == "Pavel Dorin"
+
+
+def test_the_person_whose_verb_opens_the_marks_said_the_words_the_ministry_relays():
+    text = ('Opening the talks, Foreign Minister Katrin Lund "stressed the need to release every detained '
+            'fisherman before winter," her ministry said in a statement.')
+    an = analyze(text)
+    assert _speaker(an, "stressed the need to release every detained fisherman") == "Katrin Lund"

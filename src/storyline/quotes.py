@@ -386,6 +386,19 @@ def _according(sent: Span, lo: int, hi: int) -> Token | None:
     return None
 
 
+def _relayed_by_own_office(sent: Span | None, qe: int) -> bool:
+    """Is the attribution after the quote the speaker's own office relaying it ('..., her ministry
+    said', '..., his office said in a statement')?"""
+    if sent is None:
+        return False
+    for t in sent:
+        if t.idx >= qe and _is_cue(t) and _cues()[0].get(t.lemma_.lower()) == "speech":
+            subj = next((c for c in t.children if c.dep_ == "nsubj"), None)
+            return subj is not None and subj.lower_ in _cues_extra("org_nouns") and any(
+                c.dep_ == "poss" and c.lower_ in ("her", "his", "their") for c in subj.children)
+    return False
+
+
 def _named_after(tok: Token) -> Token:
     """'according to the port captain, Marit Solberg, ...': the name set between commas right after
     a role noun is the one it names (whatever the parser hung it on); else the noun itself."""
@@ -404,8 +417,16 @@ def _attribution(doc: Doc, qs: int, qe: int, quotes: list[tuple[int, int, int | 
     inside = lambda t: any(s - 1 <= t.idx < e + 1 for s, e, _ in quotes)  # noqa: E731
     close_sent = _sent_of(doc, max(qs, qe - 1))
     open_sent = _sent_of(doc, qs)
-    # after the quote, in the sentence that closes it: '"...," the source said.'
+    # 'Petrova "stressed the need for a ceasefire," her ministry said': the person outside the marks
+    # whose speech verb opens them said the words; what follows only relays them
     verbs, _ = _cues()
+    if open_sent is not None and qs < qe:
+        first = _token_at(doc, qs)
+        if first is not None and first.idx == qs and verbs.get(first.lemma_.lower()) == "speech" and _is_cue(first):
+            subj = next((c for c in first.children if c.dep_ == "nsubj" and c.idx < qs and not inside(c)), None)
+            if subj is not None and subj.ent_type_ == "PERSON" and _relayed_by_own_office(close_sent, qe):
+                return first, subj
+    # after the quote, in the sentence that closes it: '"...," the source said.'
     if close_sent is not None:
         for t in close_sent:
             if t.idx >= qe and not inside(t) and _is_cue(t) and verbs.get(t.lemma_.lower()) == "speech":
