@@ -123,3 +123,14 @@ def test_the_person_whose_verb_opens_the_marks_said_the_words_the_ministry_relay
             'fisherman before winter," her ministry said in a statement.')
     an = analyze(text)
     assert _speaker(an, "stressed the need to release every detained fisherman") == "Katrin Lund"
+
+
+def test_international_wire_copy_who_asked_not_to_be_named_and_who_after_a_name():
+    text = ('"The employers came with nothing new," said Marleen de Vries, who leads the port section of the '
+            "dockers' union. She added that the union would meet the operators again on Thursday.\n\n"
+            "A spokesman for one of the operators, who asked not to be named because the talks are "
+            'confidential, told Reuters the gap between the sides was "smaller than it looks".')
+    an = analyze(text)
+    assert _speaker(an, "the union would meet the operators again") == "Marleen de Vries"
+    assert _speaker(an, "the gap between the sides was") == "spokesman for one of the operators"
+    assert not [q for q in an.quotes if q.text.startswith("not to be named")]

@@ -415,7 +415,9 @@ class Discourse:
                     prev[0].positions.append(pos)
                     return Resolved(prev[0], span[0], span[1], text)
             name = re.sub(r"^(a|an|the|some|one|two|three|several|other|another)\s+", "", text.strip(), flags=re.I)
-            name = re.sub(r"\s+", " ", name)
+            # "a spokesman for one of the operators, who asked not to be named": the source is named
+            # by its phrase up to a clause set off inside it (the span stays the whole phrase)
+            name = re.sub(r"\s+", " ", re.split(r"\s*[,(–—]\s", name, maxsplit=1)[0])
             key = f"source:{fold(name)}:{span[0]}"
             a = self._actor(key, name, "unnamed_source")
             a.positions.append(pos)

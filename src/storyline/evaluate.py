@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     ap.add_argument("--check", action="store_true", help="fail when a number falls below its floor")
-    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen, wire_tune, wire_tune2, wire_heldout, wire_heldout2, wire_heldout3, wire_heldout4, wire_heldout5, plover, textacy")
+    ap.add_argument("--only", nargs="*", help="wire, polnear, sample, unseen, wire_tune, wire_tune2, wire_tune3, wire_heldout, wire_heldout2, wire_heldout3, wire_heldout4, wire_heldout5, plover, textacy")
     ap.add_argument("--json", help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the scorer's misses")
     args = ap.parse_args(argv)
     scorer = os.path.join(args.shared, "eval", "score.py")
     results: dict[str, dict] = {}
-    want = set(args.only or ["wire", "polnear", "sample", "unseen", "wire_tune", "wire_tune2", "wire_heldout", "wire_heldout2",
+    want = set(args.only or ["wire", "polnear", "sample", "unseen", "wire_tune", "wire_tune2", "wire_tune3", "wire_heldout", "wire_heldout2",
                      "wire_heldout3", "wire_heldout4", "wire_heldout5", "plover", "textacy"])
     with tempfile.TemporaryDirectory() as work:
         if "wire" in want:
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             out, _, _ = _run([unseen], work, "unseen")
             results["unseen"] = _score(scorer, "seeds", out, os.path.join(unseen, "gold.json"))
         # our own wire reports of the dev kind (tests/fixtures): one set tuned on, one never
-        for name in ("wire_tune", "wire_tune2", "wire_heldout", "wire_heldout2", "wire_heldout3", "wire_heldout4", "wire_heldout5"):
+        for name in ("wire_tune", "wire_tune2", "wire_tune3", "wire_heldout", "wire_heldout2", "wire_heldout3", "wire_heldout4", "wire_heldout5"):
             if name in want:
                 folder = os.path.join(ROOT, "tests", "fixtures", name)
                 out, _, _ = _run([folder], work, name)

@@ -864,6 +864,9 @@ def _around(cue: Token) -> tuple[Token, Token] | None:
     return first, last
 
 
+ANONYMITY = re.compile(r"(not )?to (be (named|identified|quoted)|speak on the record|go on the record)\b", re.I)
+
+
 def _statement_that(cue: Token) -> list[Token]:
     """'The ministry said in a statement that a plane was ready': the reported clause, which the
     parser hung on "statement" rather than on the verb."""
@@ -1139,6 +1142,8 @@ def find_quotes(doc: Doc, disc: Discourse, title_span: tuple[int, int] | None = 
             continue
         if title_span and title_span[0] <= s < title_span[1] and cue.text != ":":
             continue
+        if ANONYMITY.match(text[s:e]):
+            continue  # "who asked not to be named": how a source is described, not what it said
         found.append(Found(s, e, "indirect", cue=(cue.idx, cue.idx + len(cue.text)), subject=subj,
                            order=subj.idx if subj is not None else s, via="reported"))
     # resolve speakers in text order, so "he" and "the source" look back at who spoke before
