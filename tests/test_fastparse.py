@@ -3,8 +3,8 @@ import glob
 import os
 
 import spacy
-
 from conftest import SAMPLE, UNSEEN
+
 from storyline import fastparse, nlp, synth
 from storyline.nlp import MODEL
 
@@ -18,7 +18,10 @@ def signature(doc):
 def texts():
     paths = sorted(glob.glob(os.path.join(SAMPLE, "*.txt")) + glob.glob(os.path.join(UNSEEN, "*.txt"))
                    + glob.glob(os.path.join(FIXTURES, "wire_*", "*.txt")))
-    out = [open(p, encoding="utf-8").read() for p in paths]
+    out = []
+    for p in paths:
+        with open(p, encoding="utf-8") as f:
+            out.append(f.read())
     out += [a["text"] for a in synth.articles(40, start=900)]
     # documents spaCy treats specially: empty, white space only, one token, no sentence end, long
     out += ["", "   \n\n ", "Kyiv", "the minister said that talks would resume in Geneva",

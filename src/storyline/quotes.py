@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from spacy.tokens import Doc, Span, Token
 
@@ -721,7 +722,7 @@ def _signed_lines(doc: Doc, paras: list[tuple[int, int]], taken: list[tuple[int,
     is one short sentence whose subject opens it and whose speech verb reports nothing of its own."""
     text = doc_text(doc)
     verbs, _ = _cues()
-    for (ps, pe), (ns, ne) in zip(paras, paras[1:]):
+    for (ps, pe), (ns, ne) in pairwise(paras):
         # the statement's last line has no full stop: the layout, not a paragraph of the report
         if text[pe:ns].count("\n") != 1 or len(text[ps:pe].split()) < 6 or text[ps:pe].rstrip()[-1:] in ":,;.!?":
             continue
