@@ -136,7 +136,7 @@ def entity_repair(doc: Doc) -> Doc:
             repaired.append(Span(doc, tok.i, tok.i + 1, label="PERSON"))
     # "said Marleen de Vries, who leads the union": a name the model took for an organisation is a
     # person when "who" follows it (an organisation takes "which"), if no word of it names a body
-    org_nouns = set(load_lexicon("cues")["org_nouns"])
+    org_nouns = _org_nouns()
     for k, e in enumerate(repaired):
         if e.label_ == "ORG" and 2 <= len(e) <= 4 and e.end + 1 < len(doc) and doc[e.end].text == "," \
                 and doc[e.end + 1].lower_ == "who" and not any(t.lower_ in org_nouns or t.is_upper for t in e) \
@@ -169,6 +169,11 @@ def entity_repair(doc: Doc) -> Doc:
         final.append(e)
     doc.ents = spacy.util.filter_spans(final)
     return doc
+
+
+@lru_cache(maxsize=1)
+def _org_nouns() -> frozenset[str]:
+    return frozenset(load_lexicon("cues")["org_nouns"])
 
 
 def _after_posting(doc: Doc, i: int, titles: frozenset[str]) -> bool:
@@ -281,7 +286,7 @@ def load(model: str = MODEL) -> Language:
     lookups = getattr(getattr(lemmatizer, "lemmatizer", lemmatizer), "lookups", None)
     if lookups is not None and lookups.has_table("lemma_index"):
         index = lookups.get_table("lemma_index")
-        _KNOWN_WORDS = frozenset().union(*(index[k] for k in index.keys()))
+        _KNOWN_WORDS = frozenset().union(*index.values())
     nlp.add_pipe("storyline_paragraphs", before="parser")
     ruler = nlp.add_pipe("entity_ruler", name="storyline_places", before="ner",
                          config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False})

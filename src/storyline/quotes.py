@@ -1006,11 +1006,7 @@ def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
             if src is None:
                 continue
             phrase = range(t.i, src.right_edge.i + 1)
-            toks = [x for x in sent if x.i not in phrase and not x.is_space]
-            while toks and (toks[0].is_punct or toks[0].text in OPENERS + CLOSERS + STRAIGHT):
-                toks.pop(0)
-            while toks and toks[-1].is_punct and toks[-1].text not in (".", "!", "?"):
-                toks.pop()
+            toks = _trimmed([x for x in sent if x.i not in phrase and not x.is_space])
             if len(toks) < 4:
                 continue
             # the content is the part of the sentence on one side of the phrase
@@ -1026,12 +1022,23 @@ def _according_clauses(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
             yield part[0].idx, part[-1].idx + len(part[-1].text), t, src
 
 
+def _trimmed(toks: list[Token]) -> list[Token]:
+    """The tokens of a reported clause without the punctuation and quotation marks around it (a
+    closing full stop, question or exclamation mark stays)."""
+    while toks and (toks[0].is_punct or toks[0].text in OPENERS + CLOSERS + STRAIGHT):
+        toks.pop(0)
+    while toks and toks[-1].is_punct and toks[-1].text not in (".", "!", "?"):
+        toks.pop()
+    return toks
+
+
 def _this_was_said(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
     """'The talks will resume in May. This was stated in the Foreign Ministry.', '... This was told to the
     agency by a source in the delegation.': a passive speech verb whose subject is "this" points
     back at the sentence before it (in its paragraph), said by the one after "by", or in the
     organisation after "in" (wire copy translated from Russian writes a source this way)."""
     verbs, _ = _cues()
+    text = doc_text(doc)
     for sent in doc.sents:
         cue = sent.root
         if cue.lemma_.lower() not in verbs or verbs[cue.lemma_.lower()] != "speech":
@@ -1047,15 +1054,10 @@ def _this_was_said(doc: Doc) -> Iterator[tuple[int, int, Token, Token]]:
                     break
         if src is None or sent.start == 0:
             continue
-        prev = doc[sent.start - 1].sent
-        if any("\n" in t.text for t in doc[prev.end - 1:sent.start + 1] if t.is_space) or \
-                "\n" in doc[sent.start - 1].text_with_ws:
+        words = [t for t in doc[sent.start - 1].sent if not t.is_space]
+        if not words or "\n" in text[words[-1].idx:sent.start_char]:
             continue  # a new paragraph: what "this" stands for is not the sentence before
-        toks = [t for t in prev if not t.is_space]
-        while toks and (toks[0].is_punct or toks[0].text in OPENERS + CLOSERS + STRAIGHT):
-            toks.pop(0)
-        while toks and toks[-1].is_punct and toks[-1].text not in (".", "!", "?"):
-            toks.pop()
+        toks = _trimmed(words)
         if len(toks) < 4:
             continue
         yield toks[0].idx, toks[-1].idx + len(toks[-1].text), cue, src
